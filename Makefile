@@ -1,0 +1,33 @@
+# The README's commands. `make run`: set up, build the demo warehouse, serve the dashboard.
+# `make test`: set up, then every test. `make bench`: the benchmark (prints its figures).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export DO_NOT_TRACK := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup run test bench demo clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+demo: setup
+	$(BIN)/python -m pipelines demo
+
+run: setup
+	test -f data/warehouse.duckdb || $(BIN)/python -m pipelines demo
+	$(BIN)/streamlit run dashboard/streamlit_app.py --server.port 8501 --server.headless true
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf data .pytest_cache

@@ -1,0 +1,225 @@
+"""Read source files (CSV in UTF-8 / UTF-8 with BOM / GBK, XLSX, Parquet) into DuckDB as text.
+
+Every reader lands a file (or an XLSX sheet) as a table of VARCHAR columns c0, c1, … plus
+`_row_number` (1-based data row, header excluded), and reports the headers it found. Lines the CSV
+parser cannot split (too many or too few fields) are returned as rejected rows, never dropped.
+Headers never enter SQL text: columns are renamed to positional names.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from .contract import source_for_name
+
+CHUNK = 1 << 20
+
+
+class FileRefused(Exception):
+    """The whole file cannot be loaded (unreadable, unknown source, missing required columns)."""
+
+
+@dataclass
+class RawTable:
+    """One file or XLSX sheet, read as text into a DuckDB table."""
+
+    file_name: str  # display name: file name, or "file.xlsx#sheet"
+    path: Path
+    sha256: str
+    source: str | None
+    table: str  # DuckDB table with c0..cN VARCHAR and _row_number
+    headers: list[str]
+    rows_read: int
+    parse_rejects: list[tuple[int, str]] = field(default_factory=list)  # (row_number, reason)
+    encoding: str = ""
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def detect_encoding(path: Path) -> str:
+    """'utf-8-sig' when a BOM is present, 'utf-8' when the file decodes as UTF-8, else 'gbk'."""
+    with open(path, "rb") as fh:
+        if fh.read(3) == codecs.BOM_UTF8:
+            return "utf-8-sig"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gbk"
+
+
+def _utf8_copy(path: Path, encoding: str, tmpdir: Path) -> Path:
+    """Transcode to a temporary UTF-8 file without BOM (DuckDB reads UTF-8 only)."""
+    out = tmpdir / (path.stem + ".utf8.csv")
+    dec = codecs.getincrementaldecoder(encoding)(errors="strict")
+    with open(path, "rb") as src, open(out, "w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(CHUNK):
+            dst.write(dec.decode(chunk))
+        dst.write(dec.decode(b"", final=True))
+    return out
+
+
+def _header_line(path: Path) -> tuple[list[str], str]:
+    """The header fields and the delimiter (comma, semicolon or tab) of a UTF-8 CSV file."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        first = fh.readline()
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    delim = max(counts, key=counts.get) if max(counts.values()) else ","
+    fields = next(csv.reader(io.StringIO(first), delimiter=delim), [])
+    return [f.strip() for f in fields], delim
+
+
+def read_csv(con, path: Path, name: str, encoding: str | None, tmpdir: Path) -> tuple[str, list, int, list, str]:
+    enc = (encoding or detect_encoding(path)).lower().replace("_", "-")
+    if enc in ("utf8", "utf-8"):
+        enc = "utf-8"
+    try:
+        src = path if enc == "utf-8" else _utf8_copy(path, enc, tmpdir)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise FileRefused(f"cannot decode as {enc}: {exc}") from None
+    headers, delim = _header_line(src)
+    if not any(headers):
+        raise FileRefused("the file is empty or has no header row")
+    cols = {f"c{i}": "VARCHAR" for i in range(len(headers))}
+    con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
+    con.execute(
+        f"create table {name}_csv as select * from read_csv(?, header = false, skip = 1, "
+        "all_varchar = true, delim = ?, quote = '\"', escape = '\"', columns = ?, auto_detect = false, "
+        "store_rejects = true, strict_mode = true)",
+        [str(src), delim, cols],
+    )
+    rejects = con.execute(
+        "select line - 1 as row_number, any_value(error_type order by column_idx) as error_type, "
+        "any_value(error_message order by column_idx) from reject_errors group by line order by line"
+    ).fetchall()
+    parse_rejects = [(r[0], f"malformed CSV line: {r[2] or r[1]}") for r in rejects]
+    # Number the parsed rows: the i-th parsed row is the i-th data row that was not rejected.
+    con.execute(f"create temp table {name}_rej as select row_number, row_number - row_number() over "
+                "(order by row_number) as shift from (select unnest(?::bigint[]) as row_number)",
+                [[r[0] for r in parse_rejects]])
+    con.execute(
+        f"create table {name} as select t.*, t.rowid + 1 + (select count(*) from {name}_rej r "
+        f"where r.shift < t.rowid + 1) as _row_number from {name}_csv t"
+        if parse_rejects else
+        f"create table {name} as select *, rowid + 1 as _row_number from {name}_csv"
+    )
+    con.execute(f"drop table {name}_csv")
+    n = con.execute(f"select count(*) from {name}").fetchone()[0]
+    return name, headers, n + len(parse_rejects), parse_rejects, enc
+
+
+def _cell_text(value) -> str | None:
+    """An XLSX cell as contract text; date cells become ISO timestamps in local time."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return text if text.strip() else None
+
+
+def read_xlsx_sheets(path: Path):
+    """Yield (sheet name, headers, rows as [row_number, cells…]) of every non-empty sheet."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise FileRefused(f"not a readable XLSX workbook: {exc}") from None
+    try:
+        for ws in wb.worksheets:
+            it = ws.iter_rows(values_only=True)
+            header = next(it, None)
+            if header is None or not any(h is not None for h in header):
+                continue
+            headers = [str(h).strip() if h is not None else "" for h in header]
+            rows = []
+            for excel_row, values in enumerate(it, start=2):
+                cells = [_cell_text(v) for v in values[: len(headers)]]
+                if any(c is not None for c in cells):  # a wholly blank row is not a record
+                    rows.append((excel_row - 1, cells + [None] * (len(headers) - len(cells))))
+            yield ws.title, headers, rows
+    finally:
+        wb.close()
+
+
+def _arrow_table(headers: list[str], rows: list) -> pa.Table:
+    arrays = {f"c{i}": pa.array([r[1][i] for r in rows], pa.string()) for i in range(len(headers))}
+    arrays["_row_number"] = pa.array([r[0] for r in rows], pa.int64())
+    return pa.table(arrays)
+
+
+def read_file(con: duckdb.DuckDBPyConnection, path: Path, tmpdir: Path, *, source: str | None = None,
+              encoding: str | None = None, prefix: str = "f") -> list[RawTable]:
+    """Read one input file into DuckDB tables; an XLSX workbook gives one table per sheet."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileRefused("no such file")
+    digest = sha256_of(path)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        out = []
+        sheets = list(read_xlsx_sheets(path))
+        for i, (sheet, headers, rows) in enumerate(sheets):
+            src = source or source_for_name(sheet) or (source_for_name(path.stem) if len(sheets) == 1 else None)
+            name = f"{prefix}_{i}"
+            tbl = _arrow_table(headers, rows)  # noqa: F841  (read by DuckDB's replacement scan)
+            con.execute(f"create table {name} as select * from tbl")
+            out.append(RawTable(f"{path.name}#{sheet}", path, digest, src, name, headers, len(rows),
+                                encoding="xlsx"))
+        if not out:
+            raise FileRefused("the workbook has no sheet with a header row")
+        return out
+    src = source or source_for_name(path.stem)
+    if suffix == ".parquet":
+        try:
+            names = [r[0] for r in con.execute("select name from parquet_schema(?) where num_children is null "
+                                                "or num_children = 0", [str(path)]).fetchall()]
+            cols = ", ".join(f'cast("{h.replace(chr(34), chr(34) * 2)}" as varchar) as c{i}'
+                             for i, h in enumerate(names))
+            con.execute(f"create table {prefix} as select {cols}, row_number() over () as _row_number "
+                        "from read_parquet(?)", [str(path)])
+        except duckdb.Error as exc:
+            raise FileRefused(f"not a readable Parquet file: {exc}") from None
+        n = con.execute(f"select count(*) from {prefix}").fetchone()[0]
+        return [RawTable(path.name, path, digest, src, prefix, names, n, encoding="parquet")]
+    if suffix in (".csv", ".txt", ".tsv"):
+        try:
+            name, headers, n, rejects, enc = read_csv(con, path, prefix, encoding, tmpdir)
+        except duckdb.Error as exc:
+            raise FileRefused(f"cannot parse as CSV: {exc}") from None
+        return [RawTable(path.name, path, digest, src, name, headers, n, rejects, enc)]
+    raise FileRefused(f"unsupported file type '{suffix}' (use .csv, .xlsx or .parquet)")
+
+
+def scratch_dir(data: Path) -> tempfile.TemporaryDirectory:
+    """A scratch directory on the data volume (transcoded files, DuckDB spill)."""
+    Path(data).mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(prefix=".scratch-", dir=os.fspath(data))

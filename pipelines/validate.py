@@ -81,9 +81,10 @@ def _text_expr(col: Column, raw: RawTable, res: Resolved, mapping: Mapping, q: _
         expr = f"nullif(trim(c{res.by_column[col.name]}), '')"
     elif col.name in mapping.derived:
         index = {normalise_header(h): i for i, h in enumerate(raw.headers)}
-        parts = [q.param(text) if kind == "lit" else f"coalesce(trim(c{index[normalise_header(text)]}), '')"
+        parts = [q.param(text) if kind == "lit" else f"nullif(trim(c{index[normalise_header(text)]}), '')"
                  for kind, text in mapping.derived[col.name]]
-        expr = f"nullif(concat({', '.join(parts)}), '')"
+        # || yields null when any placeholder is empty: the value is then missing, not half-made
+        expr = f"nullif({' || '.join(parts)}, '')"
     elif col.name in mapping.constants:
         expr = f"nullif(trim({q.param(mapping.constants[col.name])}), '')"
     else:

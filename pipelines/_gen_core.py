@@ -59,6 +59,17 @@ def join(*parts) -> pa.Array:
     return pc.binary_join_element_wise(*parts, "")
 
 
+def masked(arr: pa.Array, mask) -> pa.Array:
+    """arr with nulls where mask."""
+    return pc.if_else(pa.array(np.asarray(mask, bool)), pa.nulls(len(arr), arr.type), arr)
+
+
+def office(t, lo, hi, u):
+    """t moved to a random office-hours time (08:30-17:30) of its own day, where that stays in [lo, hi]."""
+    cand = np.floor(t / D) * D + np.floor((8.5 + 9 * u) * H)
+    return np.where((cand >= lo) & (cand <= hi), cand, t)
+
+
 def blank(x, mask):
     """x with NaN where mask."""
     return np.where(mask, np.nan, x)
@@ -98,7 +109,8 @@ def customers(rng: np.random.Generator, n: int, threshold: float):
                               cat(rng.integers(0, len(W.MAIL_DOMAINS), n), W.MAIL_DOMAINS)),
     })
     weight = np.sqrt(revenue) * np.where(key, 2.0, 1.0)
-    return table, SimpleNamespace(n=n, centre=centre, key=key, weight=weight / weight.sum())
+    quality = rng.normal(0, 0.6, n)  # how well the customer's installed machines run (periodic surveys)
+    return table, SimpleNamespace(n=n, centre=centre, key=key, weight=weight / weight.sum(), quality=quality)
 
 
 # ---- technicians and products ---------------------------------------------------------------------
@@ -146,7 +158,7 @@ def _draws(rng: np.random.Generator, n: int) -> SimpleNamespace:
     g = SimpleNamespace()
     for name in ("cancel", "tech", "prom_has", "prom_len", "ftf", "visits", "ot", "stuck", "never_close",
                  "arr_missing", "sched", "warranty_empty", "pd", "local", "mat", "trans", "fault",
-                 "vc_empty", "rep", "gap", "sched_h"):
+                 "vc_empty", "rep", "gap", "sched_h", "office"):
         setattr(g, name, rng.random(n))
     g.resp = rng.exponential(1.0, n)
     g.window = rng.beta(1.3, 2.5, n)
@@ -187,6 +199,7 @@ def _timeline(rep, centre, ttype, g, tech_off, tech_n, skill, repair_sla_h):
     res = np.round(np.where(repair, res_repair, res_other))
     res = blank(res, t.cancelled | (g.stuck < 0.004))
     close = res + np.maximum(1800.0, np.round(20 * H * np.exp(1.1 * g.close)))
+    close = office(close, res + 1800, np.inf, g.office)  # the customer signs off in office hours
     close = np.where(t.cancelled, rep + np.round((1 + 47 * g.window) * H), blank(close, g.never_close < 0.03))
     # the export is a snapshot at END: later events have not happened yet
     t.resp, t.arr, t.res, t.close = (blank(x, x >= T_END) for x in (resp, arr, res, close))
@@ -269,7 +282,7 @@ def tickets(rng, n: int, cust, settings):
                      len(FAULTS) - 4 + ttype)
     fault_known = np.where(done, fault, -1)
     serial = join(cat(unit_model[unit], [m[1] for m in MODELS]), ids("", unit + 1, 7))
-    serial = pc.if_else(pa.array(inq & (g.sched < 0.5)), pa.nulls(n, pa.string()), serial)
+    serial = masked(serial, inq & (g.sched < 0.5))
     table = pa.table({
         "ticket_id": ids("WO", np.arange(1, n + 1), max(6, len(str(n)))),
         "customer_id": ids("C", customer + 1, max(5, len(str(cust.n)))),
@@ -303,5 +316,7 @@ def tickets(rng, n: int, cust, settings):
     state = SimpleNamespace(n=n, rep=rep, ttype=ttype, customer=customer, centre=centre, line=line,
                             model=unit_model[unit], warranty=warranty, done=done, labor=costs[1],
                             material=costs[3], unit_cust=unit_cust, unit_line=unit_line,
-                            unit_model=unit_model, day_weight=w / w.sum(), **vars(t))
+                            unit_model=unit_model, day_weight=w / w.sum(), t_start=T_START,
+                            n_customers=cust.n, cust_key=cust.key, cust_centre=cust.centre,
+                            cust_quality=cust.quality, **vars(t))
     return table, state

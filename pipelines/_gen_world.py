@@ -111,12 +111,12 @@ COMPLAINT_TEXT = {
 }
 # root cause mix within a complaint category (weights; ids outside the configured taxonomy are dropped)
 ROOT_CAUSE_MIX = {
-    "product_quality": {"manufacturing": 34, "assembly": 20, "material": 12, "supplier": 14, "design": 10,
-                        "customer_misuse": 8, "other": 2},
-    "service": {"response_delay": 55, "service_attitude": 25, "customer_misuse": 8, "other": 12},
-    "delivery": {"logistics": 75, "supplier": 12, "other": 13},
+    "product_quality": {"manufacturing": 45, "assembly": 20, "supplier": 12, "material": 8, "design": 8,
+                        "customer_misuse": 6, "other": 1},
+    "service": {"response_delay": 65, "service_attitude": 22, "customer_misuse": 8, "other": 5},
+    "delivery": {"logistics": 80, "supplier": 12, "other": 8},
     "suggestion": {"design": 60, "other": 40},
-    "other": {"other": 70, "customer_misuse": 30},
+    "other": {"other": 60, "customer_misuse": 40},
 }
 DEPARTMENT_OF_CAUSE = {
     "design": "技术部", "manufacturing": "生产部", "assembly": "生产部", "material": "品控中心",

@@ -17,6 +17,8 @@ from .mapping import MappingError, load_mapping
 from .settings import ROOT, SettingsError, data_dir, load_settings
 
 SAMPLE_DATA = ROOT / "sample_data"
+# sample_data/ is a snapshot taken at this time; the demo builds as of it so its numbers never drift
+SAMPLE_AS_OF = datetime(2026, 11, 1)
 
 
 def _as_of(text: str | None) -> datetime | None:
@@ -110,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         print_result(result, "load")
         if result.refused:
             return 1
-        return _build(data, settings, args.as_of)
+        return _build(data, settings, args.as_of or SAMPLE_AS_OF)
     missing = [x for x in args.paths if not Path(x).exists()]
     if missing:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)

@@ -1,0 +1,256 @@
+"""Build the warehouse (SPEC §2): `dbt build` of sql/ into a new DuckDB file, then publish it.
+
+Under the data directory's lock: a fresh `data/.build-<id>.duckdb` gets the settings tables, dbt
+builds every model and runs every test in it, the file is checkpointed and closed (no .wal beside
+it) and renamed over `data/warehouse.duckdb` in one atomic step. Any failure removes the new file
+and leaves the published warehouse as it was. No KPI logic lives here (SPEC §2).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from . import __version__, landing
+from .settings import Settings
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+WAREHOUSE = "warehouse.duckdb"
+APP_VERSION = __version__
+# Marts whose row counts build() reports.
+COUNTED = (
+    "kpi_events",
+    "kpi_monthly",
+    "scorecard_quarterly",
+    "csi_monthly",
+    "complaint_pareto",
+    "service_costs_monthly",
+    "tickets",
+    "complaints",
+    "survey_responses",
+    "customers",
+    "load_files",
+    "rejected_rows",
+)
+
+_DBT_LOCK = threading.Lock()  # dbt's in-process runner keeps global state: one invocation at a time
+
+
+class BuildError(RuntimeError):
+    """A build that could not publish a warehouse; the message says why (no traceback needed)."""
+
+
+def warehouse_path(data: Path) -> Path:
+    return Path(data) / WAREHOUSE
+
+
+def resolve_as_of(as_of: datetime | None, time_zone: str) -> datetime:
+    """The as-of time as naive local time in the configured zone, to the second (SPEC §2)."""
+    tz = ZoneInfo(time_zone)
+    if as_of is None:
+        as_of = datetime.now(tz)
+    if as_of.tzinfo is not None:
+        as_of = as_of.astimezone(tz).replace(tzinfo=None)
+    return as_of.replace(microsecond=0)
+
+
+def build(data: Path, settings: Settings, as_of: datetime | None = None, app_version: str = APP_VERSION) -> dict:
+    """Rebuild the warehouse from the landing store as of `as_of`; returns as_of, seconds, path,
+    counts (rows per mart) and warnings (dbt tests at severity warn that found rows)."""
+    data = Path(data).resolve()
+    as_of = resolve_as_of(as_of, settings.time_zone)
+    started = time.monotonic()
+    with landing.lock(data):
+        if not landing.batch_dirs(data):
+            raise BuildError(f"no data loaded yet: {landing.landing_dir(data) / 'batches'} holds no batch")
+        for stale in data.glob(".build-*.duckdb"):  # left by a killed build; the lock says none runs
+            _remove(stale)
+        new = data / f".build-{uuid.uuid4().hex[:12]}.duckdb"
+        try:
+            _write_settings_tables(new, settings)
+            dbt_vars = settings.dbt_vars(as_of.strftime("%Y-%m-%d %H:%M:%S")) | {
+                "landing_dir": _sql_literal_body(landing.landing_dir(data).as_posix()),
+                "app_version": _sql_literal_body(app_version),
+                "built_at": resolve_as_of(None, settings.time_zone).strftime("%Y-%m-%d %H:%M:%S"),
+            }
+            warnings = _run_dbt(new, dbt_vars, data / "logs")
+            counts = _finalise(new)
+            _publish(new, warehouse_path(data))
+        except BaseException:
+            _remove(new)
+            raise
+    return {
+        "as_of": as_of,
+        "seconds": round(time.monotonic() - started, 3),
+        "path": str(warehouse_path(data)),
+        "counts": counts,
+        "warnings": warnings,
+    }
+
+
+def read_meta(data: Path) -> dict:
+    """The meta_build row of the live warehouse (read-only), as a dict."""
+    path = warehouse_path(data)
+    if not path.exists():
+        raise BuildError(f"no warehouse built yet: {path} does not exist")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        cur = con.execute("select * from meta_build")
+        names = [d[0] for d in cur.description]
+        row = cur.fetchone()
+    finally:
+        con.close()
+    return dict(zip(names, row, strict=True)) if row else {}
+
+
+def _sql_literal_body(text: str) -> str:
+    """Text placed inside a single-quoted SQL literal by the dbt models."""
+    return text.replace("'", "''")
+
+
+def _write_settings_tables(path: Path, settings: Settings) -> None:
+    """The tabular settings (SPEC §4) as the tables of source `settings` (sql/models/staging)."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(
+            "create table settings_kpi (kpi varchar, name_zh varchar, name_en varchar, "
+            "owner_department varchar, target double, weight double, sort_order integer)"
+        )
+        con.executemany(
+            "insert into settings_kpi values (?, ?, ?, ?, ?, ?, ?)",
+            [
+                [k.id, k.name_zh, k.name_en, k.owner_department, k.target, k.weight, i]
+                for i, k in enumerate(settings.kpis.values(), start=1)
+            ],
+        )
+        con.execute(
+            "create table settings_survey_items (survey_type varchar, item varchar, "
+            "name_zh varchar, name_en varchar, weight double)"
+        )
+        con.executemany(
+            "insert into settings_survey_items values (?, ?, ?, ?, ?)",
+            [[i.survey_type, i.id, i.zh, i.en, i.weight] for i in settings.items],
+        )
+        con.execute(
+            "create table settings_root_causes (root_cause_category varchar, name_zh varchar, sort_order integer)"
+        )
+        con.executemany(
+            "insert into settings_root_causes values (?, ?, ?)",
+            [[k, v, i] for i, (k, v) in enumerate(settings.root_causes.items(), start=1)],
+        )
+        con.execute("checkpoint")
+    finally:
+        con.close()
+
+
+def _run_dbt(path: Path, dbt_vars: dict, log_dir: Path) -> list[str]:
+    """`dbt build` in-process against the new file; raises BuildError naming the failing nodes."""
+    from dbt.cli.main import dbtRunner  # imported here: dbt takes a second to import
+
+    log_dir.mkdir(parents=True, exist_ok=True)
+    saved = {k: os.environ.get(k) for k in ("AFTERSALES_BUILD_DB", "DO_NOT_TRACK")}
+    with _DBT_LOCK, tempfile.TemporaryDirectory(prefix="aftersales-dbt-") as target:
+        os.environ["AFTERSALES_BUILD_DB"] = str(path)
+        os.environ["DO_NOT_TRACK"] = "1"
+        try:
+            res = dbtRunner().invoke(
+                [
+                    "build",
+                    "--project-dir",
+                    str(SQL_DIR),
+                    "--profiles-dir",
+                    str(SQL_DIR),
+                    "--target-path",
+                    target,
+                    "--log-path",
+                    str(log_dir),
+                    "--vars",
+                    json.dumps(dbt_vars),
+                    "--log-level",
+                    "none",
+                    "--log-level-file",
+                    "info",
+                    "--no-use-colors",
+                    "--no-partial-parse",
+                    "--no-send-anonymous-usage-stats",
+                ]
+            )
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+            _close_dbt_duckdb()
+    results = list(getattr(res.result, "results", None) or [])
+    failed = [r for r in results if str(r.status) in ("error", "fail", "runtime error")]
+    if failed:
+        details = "; ".join(f"{r.node.resource_type} {r.node.name}: {_one_line(r.message)}" for r in failed[:5])
+        more = f" (and {len(failed) - 5} more)" if len(failed) > 5 else ""
+        raise BuildError(f"dbt build failed: {details}{more} (log: {log_dir / 'dbt.log'})")
+    if res.exception is not None or not res.success:
+        raise BuildError(f"dbt build failed: {_one_line(str(res.exception or 'see log'))} (log: {log_dir / 'dbt.log'})")
+    return [f"{r.node.name}: {_one_line(r.message)}" for r in results if str(r.status) == "warn"]
+
+
+def _close_dbt_duckdb() -> None:
+    """Make sure dbt-duckdb holds no handle on the build file (it caches one per process)."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # pragma: no cover - dbt-duckdb is a pinned dependency
+        return
+    env = DuckDBConnectionManager._ENV
+    if env is not None:
+        try:
+            env.close()
+        finally:
+            DuckDBConnectionManager._ENV = None
+
+
+def _one_line(text) -> str:
+    return " ".join(str(text or "").split())[:500]
+
+
+def _finalise(path: Path) -> dict:
+    """Count the marts, checkpoint and close the new file; it must leave no .wal behind."""
+    con = duckdb.connect(str(path))
+    try:
+        counts = {t: con.execute(f"select count(*) from main.{t}").fetchone()[0] for t in COUNTED}
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    if Path(f"{path}.wal").exists():
+        raise BuildError(f"build file {path.name} kept a write-ahead log after checkpoint")
+    return counts
+
+
+def _publish(new: Path, live: Path) -> None:
+    """Rename the finished file over the live warehouse in one atomic step."""
+    with open(new, "rb") as fh:
+        os.fsync(fh.fileno())
+    # A stale .wal beside the live file would be replayed against the new one: nothing writes the
+    # live warehouse (readers are read-only), so one can only be left over from a crash.
+    Path(f"{live}.wal").unlink(missing_ok=True)
+    os.replace(new, live)
+    fd = os.open(live.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove(path: Path) -> None:
+    """Delete a failed build file, its write-ahead log and DuckDB's spill directory beside it."""
+    for p in (path, Path(f"{path}.wal")):
+        p.unlink(missing_ok=True)
+    shutil.rmtree(f"{path}.tmp", ignore_errors=True)

@@ -1,0 +1,51 @@
+-- Load history: the files of every committed batch plus the log of loads that landed no batch
+-- (landing/log, which may hold no file yet).
+with
+
+batch_files as (
+
+    select *, true as is_batch from {{ source('landing', 'load_files') }}
+
+),
+
+{% if landing_glob_has_files('log/*.parquet') -%}
+log_files as (
+
+    select *, false as is_batch from {{ source('landing', 'load_log') }}
+
+),
+{%- else -%}
+log_files as (
+
+    select * from batch_files where false
+
+),
+{%- endif %}
+
+unioned as (
+
+    select * from batch_files
+    union all by name
+    select * from log_files
+
+),
+
+final as (
+
+    select
+        load_id,
+        loaded_at,
+        file_name,
+        sha256,
+        source,
+        status,
+        rows_read,
+        rows_accepted,
+        rows_rejected,
+        message,
+        is_batch
+    from unioned
+
+)
+
+select * from final

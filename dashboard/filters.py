@@ -1,0 +1,100 @@
+"""The shared sidebar: language, period and dimension filters, round-tripped through the URL
+query string so that a view can be shared and reloaded (SPEC §7)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.i18n import LANGUAGES, t
+
+PARAM = {"region": "region", "service_center": "center", "product_line": "line",
+         "customer_tier": "tier", "channel": "channel"}
+
+
+def _param_list(name: str) -> list[str]:
+    raw = st.query_params.get(name, "")
+    return [v for v in raw.split(",") if v] if raw else []
+
+
+def language_picker() -> str:
+    """Language from ?lang=, kept in session state; Chinese by default."""
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = st.query_params.get("lang", "zh") if st.query_params.get("lang") in LANGUAGES else "zh"
+    st.sidebar.radio(t("language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
+    return st.session_state["lang"]
+
+
+def _period_label(value: date, kind: str, quarters: dict) -> str:
+    return quarters[value] if kind == "quarter" else value.strftime("%Y-%m")
+
+
+def sidebar(ident: tuple | None) -> data.Filters:
+    """Build the filter widgets (initialised from the URL once) and return the selection."""
+    if ident is None:
+        return data.Filters()
+    months = data.periods(ident)
+    if months.empty:
+        return data.Filters()
+    st.sidebar.subheader(t("filters"))
+    months["month"] = pd.to_datetime(months["month"]).dt.date
+    quarter_of = dict(zip(months["month"], months["quarter"], strict=True))
+    if "period_kind" not in st.session_state:
+        st.session_state["period_kind"] = "month" if st.query_params.get("period") == "month" else "quarter"
+    kind = st.sidebar.radio(t("period_kind"), ["quarter", "month"], format_func=t, key="period_kind",
+                            horizontal=True)
+    if kind == "quarter":  # one option per quarter: its first month with data
+        options = list(months.groupby("quarter")["month"].min().sort_values())
+    else:
+        options = list(months["month"])
+    labels = {o: _period_label(o, kind, quarter_of) for o in options}
+    by_label = {v: k for k, v in labels.items()}
+    key = f"range_{kind}"
+    if key not in st.session_state:
+        lo, hi = by_label.get(st.query_params.get("from", "")), by_label.get(st.query_params.get("to", ""))
+        default_lo = options[max(0, len(options) - (4 if kind == "quarter" else 12))]
+        st.session_state[key] = (lo or default_lo, hi or options[-1])
+    current = st.session_state[key]
+    lo, hi = current if isinstance(current, (tuple, list)) else (current, current)
+    if lo not in labels or hi not in labels:
+        lo, hi = options[0], options[-1]
+    st.session_state[key] = (lo, hi)
+    if len(options) > 1:
+        lo, hi = st.sidebar.select_slider(t("period_range"), options=options, format_func=labels.get, key=key)
+    else:
+        lo = hi = options[0]
+    end = hi
+    if kind == "quarter":  # the last month of the end quarter
+        end = max(m for m in months["month"] if quarter_of[m] == quarter_of[hi])
+    values = data.dimension_values(ident)
+    dims = []
+    for dim, short in PARAM.items():
+        wkey = f"dim_{dim}"
+        if wkey not in st.session_state:
+            st.session_state[wkey] = [v for v in _param_list(short) if v in values[dim]]
+        fmt = (lambda v: t(f"tier_{v}")) if dim == "customer_tier" else str
+        chosen = st.sidebar.multiselect(t(dim), values[dim], key=wkey, format_func=fmt, placeholder=t("all"))
+        dims.append((dim, tuple(chosen)))
+    f = data.Filters(kind=kind, start=lo, end=end, dims=tuple(dims))
+    _write_url(f, labels[lo], labels[hi])
+    return f
+
+
+def _write_url(f: data.Filters, lo: str, hi: str) -> None:
+    wanted = {"lang": st.session_state.get("lang", "zh"), "period": f.kind, "from": lo, "to": hi}
+    for dim, short in PARAM.items():
+        if f.dim(dim):
+            wanted[short] = ",".join(f.dim(dim))
+    current = {k: st.query_params.get(k) for k in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def period_label(f: data.Filters, period) -> str:
+    """A period value from a query (date or quarter text) as shown to users."""
+    if isinstance(period, str):
+        return period
+    return pd.Timestamp(period).strftime("%Y-%m")

@@ -1,0 +1,40 @@
+"""Router and shared frame of the dashboard: language, filters, header with as-of and freshness."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run` puts only dashboard/ on the path
+
+from dashboard import data, filters  # noqa: E402
+from dashboard.i18n import t  # noqa: E402
+
+st.set_page_config(page_title="售后服务质量 · After-sales quality", page_icon="🛠️", layout="wide")
+
+filters.language_picker()
+PAGES = [
+    st.Page("app_pages/overview.py", title=t("page_overview"), icon="🏁", url_path="overview", default=True),
+    st.Page("app_pages/departments.py", title=t("page_departments"), icon="🎯", url_path="departments"),
+    st.Page("app_pages/trends.py", title=t("page_trends"), icon="📈", url_path="trends"),
+    st.Page("app_pages/complaints.py", title=t("page_complaints"), icon="📣", url_path="complaints"),
+    st.Page("app_pages/satisfaction.py", title=t("page_satisfaction"), icon="🙂", url_path="satisfaction"),
+    st.Page("app_pages/costs.py", title=t("page_costs"), icon="💴", url_path="costs"),
+    st.Page("app_pages/data_admin.py", title=t("page_data"), icon="🗄️", url_path="data"),
+]
+page = st.navigation(PAGES)
+
+ident = data.identity()
+st.session_state["ident"] = ident
+st.session_state["filters"] = filters.sidebar(ident)
+
+st.title(t("app_title"))
+if ident is None:
+    st.warning(t("no_warehouse"))
+else:
+    m = data.meta(ident)
+    st.caption(f"{t('as_of')} **{m['as_of']:%Y-%m-%d %H:%M}** · {t('built_at')} {m['built_at']:%Y-%m-%d %H:%M} · "
+               f"{t('last_load')} {m['last_load']:%Y-%m-%d %H:%M} · {t('newest_record')} {m['newest_record']:%Y-%m-%d %H:%M}")
+page.run()

@@ -92,6 +92,7 @@ def _connect(tmpdir: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
     con.execute("set memory_limit = '1GB'")
     con.execute("set temp_directory = ?", [str(tmpdir)])
     con.execute("set TimeZone = ?", [settings.time_zone])
+    con.execute("set preserve_insertion_order = false")  # row order is carried by _row_number
     if sys.stderr.isatty():
         con.execute("set enable_progress_bar = true")
     return con
@@ -140,28 +141,32 @@ def _settle(con, parts: list[tuple[FileResult, RawTable, str]], settings: Settin
     by_source: dict[str, list] = {}
     for seq, (res, raw, table) in enumerate(parts):
         by_source.setdefault(res.source, []).append((seq, res, raw, table))
+    con.execute("create or replace table load_files_seq (_file_seq int, _file_name varchar, _sha256 varchar)")
+    for seq, (res, raw, _) in enumerate(parts):
+        con.execute("insert into load_files_seq values (?, ?, ?)", [seq, res.file_name, raw.sha256])
     out = {}
     for source, items in by_source.items():
         key = SOURCES[source]["key"]
-        union = " union all ".join(
-            f"select {seq} as _file_seq, $f{seq} as _file_name, $h{seq} as _sha256, * from {table}"
-            for seq, _, _, table in items)
-        params = {f"f{seq}": res.file_name for seq, res, _, _ in items}
-        params |= {f"h{seq}": raw.sha256 for seq, _, raw, _ in items}
+        union = " union all ".join(f"select {seq} as _file_seq, * from {table}" for seq, _, _, table in items)
         parse = [(seq, res.file_name, raw.sha256, row_number, reason)
                  for seq, res, raw, _ in items for row_number, reason in raw.parse_rejects]
+        # Keys seen more than once among valid rows, with their first occurrence: a small table, so
+        # marking the later occurrences is a hash join rather than a window over every row.
+        con.execute(f"create view rows_{source} as {union}")
         con.execute(
-            f"create table all_{source} as with rows as ({union}), ranked as (select *, "
-            f"first_value(_file_name) over w as _first_file, first_value(_row_number) over w as _first_row, "
-            f"row_number() over w as _occurrence from rows where _err_reason is null "
-            f'window w as (partition by "{key}" order by _file_seq, _row_number)) '
-            "select r.* replace (coalesce(r._err_column, case when k._occurrence > 1 then "
-            f"'{key}' end) as _err_column, coalesce(r._err_value, case when k._occurrence > 1 then "
-            f'r."{key}" end) as _err_value, coalesce(r._err_reason, case when k._occurrence > 1 then '
-            "'duplicate key (first at ' || case when k._first_file = r._file_name then '' "
-            "else k._first_file || ' ' end || 'row ' || k._first_row || ')' end) as _err_reason) "
-            "from rows r left join ranked k using (_file_seq, _row_number)",
-            params)
+            f'create table dup_{source} as select "{key}" as _key, min({{"s": _file_seq, "r": _row_number}}) '
+            f"as _first from rows_{source} where _err_reason is null group by 1 having count(*) > 1")
+        dup = f"(d._key is not null and {{'s': r._file_seq, 'r': r._row_number}} <> d._first)"
+        con.execute(
+            f"create view all_{source} as select f._file_name, f._sha256, r.* replace ("
+            f"coalesce(r._err_column, case when {dup} then '{key}' end) as _err_column, "
+            f'coalesce(r._err_value, case when {dup} then r."{key}" end) as _err_value, '
+            f"coalesce(r._err_reason, case when {dup} then 'duplicate key (first at ' || "
+            "case when d._first.s = r._file_seq then '' else ff._file_name || ' ' end || 'row ' || d._first.r "
+            "|| ')' end) as _err_reason) "
+            f"from rows_{source} r join load_files_seq f on f._file_seq = r._file_seq "
+            f'left join dup_{source} d on r._err_reason is null and d._key = r."{key}" '
+            "left join load_files_seq ff on ff._file_seq = d._first.s")
         con.execute(f"create table parse_{source} (_file_seq int, _file_name varchar, _sha256 varchar, "
                     "_row_number bigint, _err_reason varchar)")
         if parse:
@@ -189,7 +194,7 @@ def _write_batch(con, tmp: Path, load_id: str, tables: dict[str, str], settings:
         # load ids are generated here (digits, 'T', 'Z', hex), never user text
         cols = ", ".join(f'"{c}"' if c != "_load_id" else f"'{load_id}' as _load_id" for c, _ in schema)
         if source in tables:
-            query = f"select {cols} from {tables[source]} where _err_reason is null order by _file_seq, _row_number"
+            query = f"select {cols} from {tables[source]} where _err_reason is null"
         else:
             query = "select " + ", ".join(f'null::{t} as "{c}"' for c, t in schema) + " limit 0"
         con.execute(f"create or replace temp view out_{source} as {query}")

@@ -1,7 +1,7 @@
 """Read source files (CSV in UTF-8 / UTF-8 with BOM / GBK, XLSX, Parquet) into DuckDB as text.
 
-Every reader lands a file (or an XLSX sheet) as a table of VARCHAR columns c0, c1, … plus
-`_row_number` (1-based data row, header excluded), and reports the headers it found. Lines the CSV
+Every reader lands a file (or an XLSX sheet) as a table of VARCHAR columns c0, c1, …, with SQL
+giving each row's 1-based data row number (header excluded), and reports the headers it found. Lines the CSV
 parser cannot split (too many or too few fields) are returned as rejected rows, never dropped.
 Headers never enter SQL text: columns are renamed to positional names.
 """
@@ -38,11 +38,12 @@ class RawTable:
     path: Path
     sha256: str
     source: str | None
-    table: str  # DuckDB table with c0..cN VARCHAR and _row_number
+    table: str  # DuckDB table with c0..cN VARCHAR
     headers: list[str]
     rows_read: int
     parse_rejects: list[tuple[int, str]] = field(default_factory=list)  # (row_number, reason)
     encoding: str = ""
+    row_number_sql: str = "_row_number"  # SQL over `table` giving the 1-based data row number
 
 
 def sha256_of(path: Path) -> str:
@@ -53,17 +54,15 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def detect_encoding(path: Path) -> str:
-    """'utf-8-sig' when a BOM is present, 'utf-8' when the file decodes as UTF-8, else 'gbk'."""
+def detect_encoding(path: Path, head: int = 1 << 16) -> str:
+    """'utf-8-sig' when a BOM is present, 'utf-8' when the head of the file decodes as UTF-8, else
+    'gbk'. Invalid UTF-8 further on is caught by DuckDB's reader, and read_csv then retries as GBK."""
     with open(path, "rb") as fh:
-        if fh.read(3) == codecs.BOM_UTF8:
-            return "utf-8-sig"
-    decoder = codecs.getincrementaldecoder("utf-8")()
+        start = fh.read(head)
+    if start.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
     try:
-        with open(path, "rb") as fh:
-            while chunk := fh.read(CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
+        codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
         return "utf-8"
     except UnicodeDecodeError:
         return "gbk"
@@ -90,10 +89,12 @@ def _header_line(path: Path) -> tuple[list[str], str]:
     return [f.strip() for f in fields], delim
 
 
-def read_csv(con, path: Path, name: str, encoding: str | None, tmpdir: Path) -> tuple[str, list, int, list, str]:
+def read_csv(con, path: Path, name: str, encoding: str | None, tmpdir: Path) -> tuple[list, int, list, str, str]:
+    """Read a CSV file as text into table `name`; returns headers, rows read, parse rejects,
+    encoding and the SQL giving each row's data row number."""
+    forced = encoding is not None
     enc = (encoding or detect_encoding(path)).lower().replace("_", "-")
-    if enc in ("utf8", "utf-8"):
-        enc = "utf-8"
+    enc = "utf-8" if enc in ("utf8", "utf-8") else enc
     try:
         src = path if enc == "utf-8" else _utf8_copy(path, enc, tmpdir)
     except (UnicodeDecodeError, LookupError) as exc:
@@ -104,7 +105,7 @@ def read_csv(con, path: Path, name: str, encoding: str | None, tmpdir: Path) -> 
     cols = {f"c{i}": "VARCHAR" for i in range(len(headers))}
     con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
     con.execute(
-        f"create table {name}_csv as select * from read_csv(?, header = false, skip = 1, "
+        f"create or replace table {name} as select * from read_csv(?, header = false, skip = 1, "
         "all_varchar = true, delim = ?, quote = '\"', escape = '\"', columns = ?, auto_detect = false, "
         "store_rejects = true, strict_mode = true)",
         [str(src), delim, cols],
@@ -113,20 +114,18 @@ def read_csv(con, path: Path, name: str, encoding: str | None, tmpdir: Path) -> 
         "select line - 1 as row_number, any_value(error_type order by column_idx) as error_type, "
         "any_value(error_message order by column_idx) from reject_errors group by line order by line"
     ).fetchall()
+    if not forced and enc == "utf-8" and any(r[1] == "INVALID UNICODE" for r in rejects):
+        return read_csv(con, path, name, "gbk", tmpdir)  # the head was ASCII, the rest is not UTF-8
     parse_rejects = [(r[0], f"malformed CSV line: {r[2] or r[1]}") for r in rejects]
-    # Number the parsed rows: the i-th parsed row is the i-th data row that was not rejected.
-    con.execute(f"create temp table {name}_rej as select row_number, row_number - row_number() over "
+    n = con.execute(f"select count(*) from {name}").fetchone()[0]
+    if not parse_rejects:
+        return headers, n, [], enc, "rowid + 1"
+    # The i-th parsed row is the i-th data row that was not rejected.
+    con.execute(f"create or replace table {name}_rej as select row_number - row_number() over "
                 "(order by row_number) as shift from (select unnest(?::bigint[]) as row_number)",
                 [[r[0] for r in parse_rejects]])
-    con.execute(
-        f"create table {name} as select t.*, t.rowid + 1 + (select count(*) from {name}_rej r "
-        f"where r.shift < t.rowid + 1) as _row_number from {name}_csv t"
-        if parse_rejects else
-        f"create table {name} as select *, rowid + 1 as _row_number from {name}_csv"
-    )
-    con.execute(f"drop table {name}_csv")
-    n = con.execute(f"select count(*) from {name}").fetchone()[0]
-    return name, headers, n + len(parse_rejects), parse_rejects, enc
+    return headers, n + len(parse_rejects), parse_rejects, enc, \
+        f"{name}.rowid + 1 + (select count(*) from {name}_rej r where r.shift < {name}.rowid + 1)"
 
 
 def _cell_text(value) -> str | None:
@@ -204,18 +203,18 @@ def read_file(con: duckdb.DuckDBPyConnection, path: Path, tmpdir: Path, *, sourc
                                                 "or num_children = 0", [str(path)]).fetchall()]
             cols = ", ".join(f'cast("{h.replace(chr(34), chr(34) * 2)}" as varchar) as c{i}'
                              for i, h in enumerate(names))
-            con.execute(f"create table {prefix} as select {cols}, row_number() over () as _row_number "
-                        "from read_parquet(?)", [str(path)])
+            con.execute(f"create table {prefix} as select {cols}, file_row_number + 1 as _row_number "
+                        "from read_parquet(?, file_row_number = true)", [str(path)])
         except duckdb.Error as exc:
             raise FileRefused(f"not a readable Parquet file: {exc}") from None
         n = con.execute(f"select count(*) from {prefix}").fetchone()[0]
         return [RawTable(path.name, path, digest, src, prefix, names, n, encoding="parquet")]
     if suffix in (".csv", ".txt", ".tsv"):
         try:
-            name, headers, n, rejects, enc = read_csv(con, path, prefix, encoding, tmpdir)
+            headers, n, rejects, enc, row_sql = read_csv(con, path, prefix, encoding, tmpdir)
         except duckdb.Error as exc:
             raise FileRefused(f"cannot parse as CSV: {exc}") from None
-        return [RawTable(path.name, path, digest, src, name, headers, n, rejects, enc)]
+        return [RawTable(path.name, path, digest, src, prefix, headers, n, rejects, enc, row_sql)]
     raise FileRefused(f"unsupported file type '{suffix}' (use .csv, .xlsx or .parquet)")
 
 

@@ -129,9 +129,10 @@ def _typed(col: Column, t: str, v: str, settings: Settings, mapping: Mapping, q:
         return typed, (f"case when {t} is not null and {v} is null then 'not a whole number' "
                        f"when {v} < {lo} or {v} > {hi} then {out_of_scale} end")
     if kind == "timestamp":
-        target = q.param(settings.time_zone)
-        zone = q.param(mapping.time_zone or settings.time_zone)
         fmt = mapping.format_for(col.name)
+        same_zone = (mapping.time_zone or settings.time_zone) == settings.time_zone
+        target = q.param(settings.time_zone)
+        zone = target if same_zone else q.param(mapping.time_zone)
         if fmt and "%z" in fmt:
             typed = f"timezone({target}, try_strptime({t}, {q.param(fmt)}))"
         elif fmt:
@@ -139,9 +140,11 @@ def _typed(col: Column, t: str, v: str, settings: Settings, mapping: Mapping, q:
         else:
             iso = (f"(case when contains({t}, '/') then regexp_replace({t}, "
                    r"'^(\d{4})/(\d{1,2})/(\d{1,2})', '\1-\2-\3') else " + t + " end)")
-            typed = (f"timezone({target}, case when regexp_matches({t}, {_lit(TS_WITH_OFFSET)}) "
-                     f"then try_cast({iso} as timestamptz) "
-                     f"else timezone({zone}, try_cast({iso} as timestamp)) end)")
+            # no offset fits in 19 characters (YYYY-MM-DD HH:MM:SS): the common case skips the regex,
+            # and the zone conversion when the values are already in the configured zone
+            local = (f"try_cast({iso} as timestamp)" if same_zone else f"timezone({target}, timezone({zone}, try_cast({iso} as timestamp)))")
+            typed = (f"(case when length({t}) <= 19 or not regexp_matches({t}, {_lit(TS_WITH_OFFSET)}) "
+                     f"then {local} else timezone({target}, try_cast({iso} as timestamptz)) end)")
         expected = f"expected {fmt}" if fmt else "expected YYYY-MM-DD[ HH:MM[:SS]], YYYY/MM/DD HH:MM[:SS] or ISO 8601"
         return typed, f"case when {t} is not null and {v} is null then {_lit('not a timestamp; ' + expected)} end"
     raise AssertionError(kind)
@@ -170,7 +173,8 @@ def validate_sql(raw: RawTable, res: Resolved, settings: Settings, mapping: Mapp
         f"case when ({reason}) is not null then {{'column': {_lit(name)}, 'value': {t}, 'reason': ({reason})}} end"
         for name, t, reason in checks)
     names = ", ".join(f'"{c.name}"' for c in cols)
-    sql = (f"create table {out} as with texts as (select _row_number, {', '.join(texts)} from {raw.table}), "
+    sql = (f"create table {out} as with texts as (select {raw.row_number_sql} as _row_number, "
+           f"{', '.join(texts)} from {raw.table}), "
            f"typed as (select *, {', '.join(typed)} from texts), "
            f"checked as (select *, coalesce({structs}) as err from typed) "
            f"select _row_number, {names}, err.column as _err_column, err.value as _err_value, "

@@ -44,7 +44,8 @@ def sidebar(ident: tuple | None) -> data.Filters:
     quarter_of = dict(zip(months["month"], months["quarter"], strict=True))
     if "period_kind" not in st.session_state:
         st.session_state["period_kind"] = "month" if st.query_params.get("period") == "month" else "quarter"
-    kind = st.sidebar.radio(t("period_kind"), ["quarter", "month"], format_func=t, key="period_kind",
+    kinds = {"quarter": t("quarter"), "month": t("month")}  # format_func must not read session state later
+    kind = st.sidebar.radio(t("period_kind"), list(kinds), format_func=kinds.get, key="period_kind",
                             horizontal=True)
     if kind == "quarter":  # one option per quarter: its first month with data
         options = list(months.groupby("quarter")["month"].min().sort_values())
@@ -75,7 +76,7 @@ def sidebar(ident: tuple | None) -> data.Filters:
         wkey = f"dim_{dim}"
         if wkey not in st.session_state:
             st.session_state[wkey] = [v for v in _param_list(short) if v in values[dim]]
-        fmt = (lambda v: t(f"tier_{v}")) if dim == "customer_tier" else str
+        fmt = {v: t(f"tier_{v}") for v in values[dim]}.get if dim == "customer_tier" else str
         chosen = st.sidebar.multiselect(t(dim), values[dim], key=wkey, format_func=fmt, placeholder=t("all"))
         dims.append((dim, tuple(chosen)))
     f = data.Filters(kind=kind, start=lo, end=end, dims=tuple(dims))

@@ -52,6 +52,10 @@ def print_result(result: ingest.LoadResult, verb: str) -> None:
         print("loaded" if result.committed else "nothing new to load", f"({result.seconds:.1f} s)")
 
 
+def _progress(i: int, n: int, name: str) -> None:
+    print(f"[{i + 1}/{n}] reading {name} …", file=sys.stderr, flush=True)
+
+
 def _build(data: Path, settings, as_of) -> int:
     from .build import BuildError, build
 
@@ -108,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         return _build(data, settings, args.as_of)
     if args.command == "demo":
-        result = ingest.run([SAMPLE_DATA], settings, data, progress=sys.stderr.isatty())
+        result = ingest.run([SAMPLE_DATA], settings, data, progress=_progress if sys.stderr.isatty() else None)
         print_result(result, "load")
         if result.refused:
             return 1
@@ -118,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
     result = ingest.run(args.paths, settings, data, source=args.source, mapping=mapping, encoding=args.encoding,
-                        commit=args.command == "load", progress=sys.stderr.isatty())
+                        commit=args.command == "load", progress=_progress if sys.stderr.isatty() else None)
     print_result(result, args.command)
     code = result.exit_code
     if args.command == "load" and result.committed and not args.no_build:

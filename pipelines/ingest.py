@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -103,7 +104,7 @@ def _read_all(con, paths, tmpdir, known, source, mapping, encoding, settings, pr
     results, parts, seen = [], [], set()
     for n, path in enumerate(paths):
         if progress:
-            print(f"[{n + 1}/{len(paths)}] reading {path.name} …", file=sys.stderr, flush=True)
+            progress(n, len(paths), path.name)
         try:
             raws = read_file(con, path, tmpdir, source=source or mapping.source, encoding=encoding,
                              prefix=f"f{n}")
@@ -156,7 +157,7 @@ def _settle(con, parts: list[tuple[FileResult, RawTable, str]], settings: Settin
         con.execute(
             f'create table dup_{source} as select "{key}" as _key, min({{"s": _file_seq, "r": _row_number}}) '
             f"as _first from rows_{source} where _err_reason is null group by 1 having count(*) > 1")
-        dup = f"(d._key is not null and {{'s': r._file_seq, 'r': r._row_number}} <> d._first)"
+        dup = "(d._key is not null and {'s': r._file_seq, 'r': r._row_number} <> d._first)"
         con.execute(
             f"create view all_{source} as select f._file_name, f._sha256, r.* replace ("
             f"coalesce(r._err_column, case when {dup} then '{key}' end) as _err_column, "
@@ -243,8 +244,10 @@ def _unknown_customers(con, data: Path, tables: dict[str, str]) -> int:
 
 
 def run(paths: list, settings: Settings, data: Path, *, source: str | None = None, mapping: Mapping = NO_MAPPING,
-        encoding: str | None = None, commit: bool = True, progress: bool = False) -> LoadResult:
-    """Load (commit=True) or only check (commit=False) files into the landing store."""
+        encoding: str | None = None, commit: bool = True,
+        progress: Callable[[int, int, str], None] | None = None) -> LoadResult:
+    """Load (commit=True) or only check (commit=False) files into the landing store.
+    `progress(i, n, file_name)` is called before the i-th of n files is read."""
     started = time.monotonic()
     data = Path(data)
     load_id = landing.new_load_id()

@@ -1,7 +1,109 @@
-"""Placeholder until the page is written."""
+"""Data (数据): upload through the CLI's pipeline, load history, rejected rows, rebuild, freshness
+(SPEC §7.7). File names and values are user text: shown in tables only, never as markup."""
 
+import tempfile
+from datetime import datetime, time
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
 
+from dashboard import access, components, data
 from dashboard.i18n import t
+from pipelines import ingest
+from pipelines.build import BuildError, build
+from pipelines.settings import data_dir, load_settings
 
+ident = st.session_state.get("ident")
+settings = load_settings()
 st.header(t("page_data"))
+
+# ---------------------------------------------------------------- upload
+st.subheader(t("upload"))
+if "admin" not in access.roles():
+    st.info(t("upload_admin_only"))
+else:
+    files = st.file_uploader(t("upload_help"), type=["csv", "xlsx", "parquet"], accept_multiple_files=True,
+                             key="upload_files")
+    if files and st.button(t("upload_load"), type="primary", key="upload_go"):
+        bar = st.progress(0.0, text=t("upload_reading"))
+        data_dir().mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=".upload-", dir=data_dir()) as tmp:
+            paths = []
+            for i, f in enumerate(files):
+                name = Path(f.name).name or f"upload_{i}"  # never a path from the browser
+                target = Path(tmp) / f"{i:03d}" / name
+                target.parent.mkdir()
+                target.write_bytes(f.getbuffer())
+                paths.append(target)
+
+            def progress(i, n, name):
+                bar.progress(i / max(n, 1), text=t("upload_file_progress", i=i + 1, n=n, name=name))
+
+            result = ingest.run(paths, settings, data_dir(), progress=progress)
+        bar.progress(1.0, text=t("upload_done"))
+        st.session_state["upload_result"] = pd.DataFrame([{
+            t("file"): r.file_name, t("source"): r.source, t("status"): t(f"status_{r.status}"),
+            t("rows_read"): r.rows_read, t("rows_accepted"): r.rows_accepted, t("rows_rejected"): r.rows_rejected,
+            t("top_reasons"): "; ".join(f"{n}× {reason}" for reason, n in r.top_reasons) or r.message,
+        } for r in result.files])
+        if result.committed:
+            try:
+                with st.spinner(t("rebuilding")):
+                    build(data_dir(), settings)
+                st.success(t("upload_built"))
+            except BuildError as exc:
+                st.error(t("build_failed") + " " + str(exc))
+        elif result.refused:
+            st.error(t("upload_refused"))
+        else:
+            st.info(t("upload_nothing_new"))
+    if "upload_result" in st.session_state:
+        components.table(st.session_state["upload_result"], "upload_result", "upload_result_table")
+
+# ---------------------------------------------------------------- rebuild with a chosen as-of
+st.subheader(t("rebuild"))
+if "admin" in access.roles():
+    c1, c2, c3 = st.columns([1, 1, 1])
+    day = c1.date_input(t("as_of"), key="rebuild_date")
+    at = c2.time_input(t("as_of_time"), value=time(0, 0), key="rebuild_time")
+    if c3.button(t("rebuild_go"), key="rebuild_go"):
+        try:
+            with st.spinner(t("rebuilding")):
+                info = build(data_dir(), settings, datetime.combine(day, at))
+            st.success(t("rebuilt", as_of=str(info["as_of"])))
+        except BuildError as exc:
+            st.error(t("build_failed") + " " + str(exc))
+
+if ident is None:
+    components.empty(t("no_warehouse"))
+    st.stop()
+
+# ---------------------------------------------------------------- freshness
+st.subheader(t("freshness"))
+fresh = data.freshness(ident)
+components.table(fresh.rename(columns={"source": t("source"), "records": t("records"),
+                                       "newest_record": t("newest_record"), "last_load": t("last_load")}),
+                 "freshness", "freshness_table")
+
+# ---------------------------------------------------------------- load history
+st.subheader(t("load_history"))
+history = data.load_history(ident)
+components.table(history, "load_files", "load_history_table")
+
+# ---------------------------------------------------------------- rejected rows
+st.subheader(t("rejected_rows"))
+summary = data.rejected_summary(ident)
+if summary.empty:
+    components.empty(t("no_rejects"))
+else:
+    c1, c2, c3 = st.columns(3)
+    everything = t("all")  # bound now: AppTest calls format_func outside the session
+    source = c1.selectbox(t("source"), [None] + sorted(summary["source"].unique()), key="rej_source",
+                          format_func=lambda v: everything if v is None else v)
+    files = sorted(summary[summary["source"] == source]["file_name"].unique()) if source else \
+        sorted(summary["file_name"].unique())
+    file_name = c2.selectbox(t("file"), [None] + files, key="rej_file", format_func=lambda v: everything if v is None else v)
+    reason = c3.text_input(t("reason_contains"), key="rej_reason")
+    rows = data.rejected_rows(ident, source, file_name, reason or None)
+    components.table(rows, "rejected_rows", "rejected_rows_table")

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export DO_NOT_TRACK := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run test bench demo clean
+.PHONY: setup system run test bench demo clean
 
 setup: $(VENV)/.installed
 
@@ -15,6 +15,13 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+# Debian packages the tests and reports need: Chromium for the browser test, Noto CJK fonts for
+# Chinese text in screenshots and PDFs. Installed once, from Debian's archive (needs root).
+system:
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    chromium fonts-noto-cjk fontconfig >/dev/null; }
+
 demo: setup
 	$(BIN)/python -m pipelines demo
 
@@ -22,11 +29,11 @@ run: setup
 	test -f data/warehouse.duckdb || $(BIN)/python -m pipelines demo
 	$(BIN)/streamlit run dashboard/streamlit_app.py --server.port 8501 --server.headless true
 
-test: setup
+test: setup system
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
-bench: setup
+bench: setup system
 	$(BIN)/python -m bench
 
 clean:

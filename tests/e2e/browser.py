@@ -1,0 +1,101 @@
+"""Serve the dashboard and drive it with Debian's Chromium through Playwright (shared by the
+browser test and the benchmark). Nothing is downloaded: the browser is /usr/bin/chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ["overview", "departments", "trends", "complaints", "satisfaction", "costs", "data"]
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def served(data: Path, port: int | None = None):
+    """`streamlit run` on the data directory; yields the base URL and the server process."""
+    port = port or free_port()
+    env = dict(os.environ, AFTERSALES_DATA=str(data), DO_NOT_TRACK="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),
+         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("the dashboard server did not start")
+            time.sleep(0.3)
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextmanager
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        raise RuntimeError("Debian's chromium is not installed (make setup installs it)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=FLAGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+TITLES = {"zh": ["总览", "部门目标", "趋势", "客诉分析", "满意度", "服务成本", "数据"],
+          "en": ["Overview", "Department targets", "Trends", "Complaints", "Satisfaction", "Costs", "Data"]}
+
+
+def settle(page, timeout_ms: int = 60_000) -> None:
+    """Wait until Streamlit has finished running the script and the page is quiet."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+    page.wait_for_load_state("networkidle", timeout=timeout_ms)
+
+
+def open_app(page, url: str, lang: str, timeout_ms: int = 60_000) -> float:
+    """Load the app's main page; returns the seconds until it is fully rendered."""
+    start = time.perf_counter()
+    page.goto(f"{url}/?lang={lang}", wait_until="domcontentloaded", timeout=timeout_ms)
+    page.get_by_role("heading", name=TITLES[lang][0], exact=True).first.wait_for(timeout=timeout_ms)
+    settle(page, timeout_ms)
+    return time.perf_counter() - start
+
+
+def open_page(page, index: int, lang: str, timeout_ms: int = 60_000) -> float:
+    """Go to the index-th page through the sidebar navigation, as a user does; returns the seconds
+    until it is fully rendered."""
+    start = time.perf_counter()
+    page.locator('[data-testid="stSidebarNavLink"]').nth(index).click()
+    page.wait_for_url(f"**/{PAGES[index] if index else ''}*", timeout=timeout_ms)
+    page.get_by_role("heading", name=TITLES[lang][index], exact=True).first.wait_for(timeout=timeout_ms)
+    settle(page, timeout_ms)
+    return time.perf_counter() - start

@@ -1,0 +1,36 @@
+"""The served app in a real headless Chromium: every page renders with no exception element and no
+console error; a screenshot of each page is saved for a human to look at."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.browser import PAGES, ROOT, browser, open_app, open_page, served
+
+SHOTS = ROOT / "data" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def site(demo_data):
+    with served(demo_data) as (url, _), browser() as b:
+        yield url, b
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_renders_in_chromium_without_errors(site, lang):
+    url, b = site
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    ctx = b.new_context(viewport={"width": 1440, "height": 2600}, locale="zh-CN" if lang == "zh" else "en-US")
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    open_app(page, url, lang)
+    for index, name in enumerate(PAGES):
+        if index:
+            open_page(page, index, lang)
+        assert page.locator('[data-testid="stException"]').count() == 0, name
+        assert page.locator('[data-testid="stHeading"]').count() > 0, name
+        page.screenshot(path=str(Path(SHOTS) / f"{name}_{lang}.png"), full_page=True)
+    ctx.close()
+    assert errors == []

@@ -418,3 +418,27 @@ def sparkline(df: pd.DataFrame, x: str, y: str, *, percent: bool = False, color:
     if _is_category(xs):
         fig.update_xaxes(type="category")
     return fig
+
+
+def lines(df: pd.DataFrame, x: str, y: str, labels: dict[str, str], *, series: str | None = None,
+          n: str | None = None, y_range: tuple[float, float] | None = None) -> go.Figure:
+    """Plain lines with markers (e.g. the CSI, 0-100, by month and survey type): one line per value
+    of ``series`` in order of first appearance; ``n`` shown in the hover; optional fixed ``y_range``.
+    Labels: title, subtitle, x_title, y_title (optional); keys ``x`` and ``y`` (the column names), n."""
+    if df.empty:
+        return _no_data(labels)
+    fig = go.Figure()
+    groups = [(None, df)] if series is None else list(df.groupby(series, sort=False))
+    for i, (name, g) in enumerate(groups):
+        hover = f"{_t(labels, x)}: %{{x}}<br>{_t(labels, y)}: %{{y:,.1f}}"
+        if n:
+            hover += f"<br>{_t(labels, 'n')}: %{{customdata:,.0f}}"
+        fig.add_scatter(x=_escs(g[x]), y=_floats(g[y]), mode="lines+markers",
+                        name=_t(labels, y) if name is None else _esc(str(name)),
+                        line={"color": PALETTE[i % len(PALETTE)], "width": 2}, marker={"size": 8},
+                        customdata=_floats(g[n]) if n else None, hovertemplate=hover + "<extra>%{fullData.name}</extra>")
+    if _is_category(df[x]):
+        fig.update_xaxes(type="category")
+    if y_range:
+        fig.update_yaxes(range=list(y_range))
+    return apply_layout(fig, labels)

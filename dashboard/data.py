@@ -92,15 +92,15 @@ def where(f: Filters, *, month: str | None = "month", dims: tuple[str, ...] = DI
 @st.cache_data(**CACHE)
 def meta(ident: tuple) -> dict:
     """As-of, build time and freshness (last load, newest record) of the warehouse."""
-    row = _run(ident, "select m.*, (select max(loaded_at) from load_files where status = 'loaded') as last_load, "
-                      "(select max(reported_at) from tickets) as newest_record from meta_build m").iloc[0]
+    row = _run(ident, "select m.*, (select max(last_load) from freshness) as last_load, "
+                      "(select max(newest_record) from freshness) as newest_record from meta_build m").iloc[0]
     return row.to_dict()
 
 
 @st.cache_data(**CACHE)
 def periods(ident: tuple) -> pd.DataFrame:
     """Months with settled events (and their quarters), oldest first."""
-    return _run(ident, "select distinct month, quarter from kpi_events order by month")
+    return _run(ident, "select distinct month, quarter from kpi_cube order by month")
 
 
 @st.cache_data(**CACHE)
@@ -108,7 +108,7 @@ def dimension_values(ident: tuple) -> dict[str, list[str]]:
     """The values each sidebar dimension can take."""
     out = {}
     for dim in DIMENSIONS:
-        df = _run(ident, f"select distinct {dim} as v from kpi_events where {dim} is not null order by v")
+        df = _run(ident, f"select distinct {dim} as v from kpi_cube where {dim} is not null order by v")
         out[dim] = df["v"].tolist()
     return out
 
@@ -129,8 +129,8 @@ def kpi_rates(ident: tuple, f: Filters, grain: str = "quarter") -> pd.DataFrame:
     clause, params = where(f)
     return _run(ident, f"""
         select e.{grain} as period, e.kpi, k.owner_department, k.target, k.weight, k.name_zh, k.name_en,
-               k.sort_order, count(*) filter (where e.success) as successes, count(*) as n
-        from kpi_events e join settings_kpi k on k.kpi = e.kpi
+               k.sort_order, sum(e.successes)::bigint as successes, sum(e.events)::bigint as n
+        from kpi_cube e join settings_kpi k on k.kpi = e.kpi
         where {clause}
         group by all order by period, k.sort_order""", params)
 
@@ -182,13 +182,13 @@ def kpi_breakdown(ident: tuple, f: Filters, kpi: str, group: str, limit: int = 2
 
 @st.cache_data(**CACHE)
 def department_failures(ident: tuple, f: Filters, department: str, limit: int = 5000) -> pd.DataFrame:
-    """The failed events of the KPIs a department owns (settings_kpi), newest first."""
+    """The failed events of the KPIs a department owns (kpi_events.owner_department), newest first."""
     clause, params = where(f)
     return _run(ident, f"""
         select event_id, kpi, success, settled_at, happened_at, due_at, month, quarter, owner_department,
                region, service_center, technician, product_line, customer_tier, channel
         from kpi_events
-        where {clause} and not success and kpi in (select kpi from settings_kpi where owner_department = ?)
+        where {clause} and not success and owner_department = ?
         order by settled_at desc, event_id limit ?""", params + [department, limit])
 
 
@@ -585,15 +585,5 @@ def rejected_summary(ident: tuple) -> pd.DataFrame:
 
 @st.cache_data(**CACHE)
 def freshness(ident: tuple) -> pd.DataFrame:
-    """Per source: newest record time in the warehouse and the last load of a file of that source."""
-    return _run(ident, """
-        with newest as (
-            select 'tickets' as source, max(reported_at) as newest_record, count(*) as records from tickets
-            union all select 'complaints', max(received_at), count(*) from complaints
-            union all select 'surveys', max(responded_at), count(*) from survey_responses
-            union all select 'customers', null, count(*) from customers
-        ), loads as (
-            select source, max(loaded_at) as last_load from load_files where status = 'loaded' group by source
-        )
-        select n.source, n.records, n.newest_record, l.last_load
-        from newest n left join loads l using (source) order by n.source""")
+    """Per source: records, newest record time and last load (the freshness mart)."""
+    return _run(ident, "select * from freshness order by source")

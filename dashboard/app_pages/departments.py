@@ -1,7 +1,145 @@
-"""Placeholder until the page is written."""
+"""Department targets (部门目标, SPEC §7.2): scorecard per owner department with the significance of
+each miss, a KPI broken down by region / service centre / technician / product line as a funnel
+plot (SPEC §8) with drill-down to events, and the department's failed events."""
 
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
+from dashboard import charts, components, data, stats
 from dashboard.i18n import t
+from dashboard.kpi_parts import (
+    events_table,
+    funnel_limits,
+    interval,
+    kpi_names,
+    plain,
+    rate_sentence,
+    unit_label,
+    verdict,
+)
 
+EVENT_LIMIT = 1000
+PCT = st.column_config.NumberColumn(format="percent")
+
+ident, f = st.session_state.get("ident"), st.session_state.get("filters")
 st.header(t("page_departments"))
+if ident is None or f is None or f.start is None:
+    components.empty()
+    st.stop()
+
+# ---- the assessed period: the quarter of the range's end (clipped to the range) or the whole range
+end_q_start = date(f.end.year, 3 * ((f.end.month - 1) // 3) + 1, 1)
+end_quarter = f"{f.end.year}Q{(f.end.month - 1) // 3 + 1}"
+scope = st.radio(t("dept_scope"), ["end", "range"], horizontal=True, key="dept_scope",
+                 format_func=lambda s: t(f"dept_scope_{s}"))
+if scope == "end":
+    fp = replace(f, start=max(f.start, end_q_start))
+    label = end_quarter
+else:
+    fp = f
+    label = t("dept_scope_range")
+tag = end_quarter if scope == "end" else f"{fp.start:%Y%m}-{fp.end:%Y%m}"  # file names of the downloads
+st.caption(t("dept_period_shown", label=label, lo=f"{fp.start:%Y-%m}", hi=f"{fp.end:%Y-%m}"))
+
+settings = data.kpi_settings(ident)
+names = kpi_names(settings)
+by_quarter = data.kpi_rates(ident, fp, "quarter")
+totals = by_quarter.groupby("kpi", as_index=False)[["successes", "n"]].sum()
+rates = components.with_rates(settings.merge(totals, on="kpi", how="inner").sort_values("sort_order"))
+if rates.empty:
+    components.empty()
+    st.stop()
+rates["label"] = [components.kpi_title(r) for _, r in rates.iterrows()]
+departments = list(dict.fromkeys(settings["owner_department"]))
+
+# ---- scorecard, one table per department; selecting a KPI row lists its events
+st.subheader(t("dept_scorecard"))
+for dept in departments:
+    rows = rates[rates["owner_department"] == dept]
+    owned = settings[settings["owner_department"] == dept]
+    st.markdown(f"#### {plain(dept)}")
+    missing = [names[k] for k in owned["kpi"] if k not in set(rows["kpi"])]
+    if rows.empty:
+        components.empty()
+        continue
+    st.caption(t("dept_summary", met=int(rows["met"].sum()), total=len(rows),
+                 sig=int((rows["verdict"] == "significant_miss").sum())))
+    shown = pd.DataFrame({
+        t("kpi"): rows["label"], t("weight"): rows["weight"], t("rate"): rows["rate"], t("target"): rows["target"],
+        t("ci"): [interval(r) for _, r in rows.iterrows()], t("n"): rows["n"],
+        t("met"): [("✓ " + t("met")) if m else ("✗ " + t("missed")) for m in rows["met"]],
+        t("p_value"): rows["p_value"], t("dept_verdict"): [verdict(r) for _, r in rows.iterrows()],
+    })
+    key = f"dept_card_{departments.index(dept)}"
+    picked = components.table(shown, f"scorecard_{tag}_{dept}", key, select=True,
+                              column_config={t("weight"): PCT, t("rate"): PCT, t("target"): PCT,
+                                             t("p_value"): st.column_config.NumberColumn(format="%.3f")})
+    if missing:
+        st.caption(t("dept_no_events", names=plain("、".join(missing))))
+    if picked is None or picked >= len(rows):  # a selection left over from other data
+        st.caption(t("drill_hint"))
+    else:
+        row = rows.iloc[picked]
+        st.markdown("##### " + t("dept_kpi_events", kpi=plain(row["label"])))
+        events_table(data.events(ident, fp, row["kpi"], limit=EVENT_LIMIT), names, f"events_{row['kpi']}",
+                     f"{key}_events", EVENT_LIMIT)
+
+# ---- breakdown of one KPI by unit: funnel plot and table
+st.subheader(t("dept_breakdown"))
+c1, c2, c3 = st.columns([1, 1, 2])
+dept = c1.selectbox(t("dept_department"), departments, key="dept_department")
+dept_kpis = list(rates[rates["owner_department"] == dept]["kpi"])
+if not dept_kpis:
+    components.empty()
+else:
+    kpi = c2.selectbox(t("kpi"), dept_kpis, format_func=names.get, key="dept_kpi")
+    group = c3.radio(t("dept_group"), list(data.BREAKDOWNS), format_func=t, horizontal=True, key="dept_group")
+    kpi_row = rates.set_index("kpi").loc[kpi]
+    st.caption(rate_sentence("dept_kpi_overall", kpi_row, kpi=plain(kpi_row["label"])))
+    units = data.kpi_breakdown(ident, fp, kpi, group)
+    units = units[units["n"] > 0]
+    if units.empty:
+        components.empty()
+    else:
+        p0 = float(kpi_row["successes"] / kpi_row["n"])  # the KPI's overall rate, whatever the unit list holds
+        limits = funnel_limits(p0, int(units["n"].max()))
+        units = units.assign(unit_label=[unit_label(u) for u in units["unit"]], target=kpi_row["target"])
+        labels = {
+            "title": t("dept_funnel_title", kpi=kpi_row["label"], group=t(group)),
+            "subtitle": t("dept_funnel_subtitle", p0=components.pct(p0)),
+            "x_title": t("n"), "y_title": t("rate"), "unit": t(group), "rate": t("rate"), "ci": t("ci"),
+            "n": t("n"), "overall": t("funnel_overall"), "no_data": t("no_data"),
+            **{k: t(f"funnel_{k}") for k in ("limit_95", "limit_998", "within", "outside_95", "outside_998",
+                                              "above_95", "below_95", "above_998", "below_998")},
+        }
+        st.plotly_chart(charts.funnel(units, p0, limits, labels, unit="unit_label"), key="dept_funnel")
+        unit_rates = components.with_rates(units)
+        flags = stats.funnel_flags(unit_rates["successes"], unit_rates["n"], p0)
+        shown = pd.DataFrame({
+            t(group): unit_rates["unit_label"], t("rate"): unit_rates["rate"],
+            t("ci"): [interval(r) for _, r in unit_rates.iterrows()], t("n"): unit_rates["n"],
+            t("dept_funnel_flag"): [t(f"funnel_{fl}") for fl in flags],
+            t("target"): unit_rates["target"], t("dept_verdict"): [verdict(r) for _, r in unit_rates.iterrows()],
+        })
+        picked = components.table(shown, f"{kpi}_{group}_{tag}", "dept_units", select=True,
+                                  column_config={t("rate"): PCT, t("target"): PCT})
+        if picked is None or picked >= len(unit_rates):
+            st.caption(t("drill_hint"))
+        else:
+            unit = unit_rates.iloc[picked]["unit"]
+            value = None if pd.isna(unit) else str(unit)
+            st.markdown("##### " + t("drill_down"))
+            st.text(t("dept_unit_events", unit=unit_label(value)))  # unit names are data: plain text only
+            events_table(data.events(ident, fp, kpi, group=group, value=value, limit=EVENT_LIMIT), names,
+                         f"events_{kpi}_{group}", "dept_unit_events", EVENT_LIMIT)
+
+# ---- the failed events of the department's KPIs in the period
+st.subheader(t("dept_failures"))
+dept_rows = rates[rates["owner_department"] == dept]
+total_failed = int((dept_rows["n"] - dept_rows["successes"]).sum())
+failed = data.department_failures(ident, fp, dept, EVENT_LIMIT)
+st.caption(t("dept_failures_caption", dept=plain(dept), total=f"{total_failed:,}", shown=f"{len(failed):,}"))
+events_table(failed, names, f"failed_events_{tag}_{dept}", "dept_failed", EVENT_LIMIT)

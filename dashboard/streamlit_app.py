@@ -12,17 +12,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit ru
 from dashboard import data, filters  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
 
-st.set_page_config(page_title="售后服务质量 · After-sales quality", page_icon=":material/build:", layout="wide")
+st.set_page_config(page_title="售后服务质量 · After-sales quality", layout="wide")
 
 filters.language_picker()
 PAGES = [
-    st.Page("app_pages/overview.py", title=t("page_overview"), icon=":material/dashboard:", url_path="overview", default=True),
-    st.Page("app_pages/departments.py", title=t("page_departments"), icon=":material/flag:", url_path="departments"),
-    st.Page("app_pages/trends.py", title=t("page_trends"), icon=":material/trending_up:", url_path="trends"),
-    st.Page("app_pages/complaints.py", title=t("page_complaints"), icon=":material/report:", url_path="complaints"),
-    st.Page("app_pages/satisfaction.py", title=t("page_satisfaction"), icon=":material/sentiment_satisfied:", url_path="satisfaction"),
-    st.Page("app_pages/costs.py", title=t("page_costs"), icon=":material/payments:", url_path="costs"),
-    st.Page("app_pages/data_admin.py", title=t("page_data"), icon=":material/database:", url_path="data"),
+    st.Page("app_pages/overview.py", title=t("page_overview"), url_path="overview", default=True),
+    st.Page("app_pages/departments.py", title=t("page_departments"), url_path="departments"),
+    st.Page("app_pages/trends.py", title=t("page_trends"), url_path="trends"),
+    st.Page("app_pages/complaints.py", title=t("page_complaints"), url_path="complaints"),
+    st.Page("app_pages/satisfaction.py", title=t("page_satisfaction"), url_path="satisfaction"),
+    st.Page("app_pages/costs.py", title=t("page_costs"), url_path="costs"),
+    st.Page("app_pages/data_admin.py", title=t("page_data"), url_path="data"),
 ]
 page = st.navigation(PAGES)
 

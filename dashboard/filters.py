@@ -42,31 +42,35 @@ def sidebar(ident: tuple | None) -> data.Filters:
     st.sidebar.subheader(t("filters"))
     months["month"] = pd.to_datetime(months["month"]).dt.date
     quarter_of = dict(zip(months["month"], months["quarter"], strict=True))
-    if "period_kind" not in st.session_state:
-        st.session_state["period_kind"] = "month" if st.query_params.get("period") == "month" else "quarter"
+    if st.session_state.get("period_kind") not in ("quarter", "month"):
+        st.session_state["period_kind"] = st.session_state.get("_period_kind") or (
+            "month" if st.query_params.get("period") == "month" else "quarter")
     kinds = {"quarter": t("quarter"), "month": t("month")}  # format_func must not read session state later
     kind = st.sidebar.radio(t("period_kind"), list(kinds), format_func=kinds.get, key="period_kind",
                             horizontal=True)
+    st.session_state["_period_kind"] = kind
     if kind == "quarter":  # one option per quarter: its first month with data
         options = list(months.groupby("quarter")["month"].min().sort_values())
     else:
         options = list(months["month"])
     labels = {o: _period_label(o, kind, quarter_of) for o in options}
     by_label = {v: k for k, v in labels.items()}
-    key = f"range_{kind}"
-    if key not in st.session_state:
-        lo, hi = by_label.get(st.query_params.get("from", "")), by_label.get(st.query_params.get("to", ""))
-        default_lo = options[max(0, len(options) - (4 if kind == "quarter" else 12))]
-        st.session_state[key] = (lo or default_lo, hi or options[-1])
-    current = st.session_state[key]
-    lo, hi = current if isinstance(current, (tuple, list)) else (current, current)
-    if lo not in labels or hi not in labels:
-        lo, hi = options[0], options[-1]
-    st.session_state[key] = (lo, hi)
-    if len(options) > 1:
-        lo, hi = st.sidebar.select_slider(t("period_range"), options=options, format_func=labels.get, key=key)
+    names = list(by_label)  # the slider works on plain text labels, which survive page switches
+    key, store = f"range_{kind}", f"_range_{kind}"
+    current = st.session_state.get(key)
+    if not (isinstance(current, (tuple, list)) and len(current) == 2 and all(c in by_label for c in current)):
+        # seed from the copy kept outside widget state (Streamlit resets widget state on a page
+        # switch), else from the URL, else the last four quarters / twelve months
+        seed = st.session_state.get(store) or (st.query_params.get("from", ""), st.query_params.get("to", ""))
+        default_lo = names[max(0, len(names) - (4 if kind == "quarter" else 12))]
+        st.session_state[key] = (seed[0] if seed[0] in by_label else default_lo,
+                                 seed[1] if seed[1] in by_label else names[-1])
+    if len(names) > 1:
+        lo_l, hi_l = st.sidebar.select_slider(t("period_range"), options=names, key=key)
     else:
-        lo = hi = options[0]
+        lo_l = hi_l = names[0]
+    st.session_state[store] = (lo_l, hi_l)
+    lo, hi = by_label[lo_l], by_label[hi_l]
     end = hi
     if kind == "quarter":  # the last month of the end quarter
         end = max(m for m in months["month"] if quarter_of[m] == quarter_of[hi])
@@ -75,9 +79,12 @@ def sidebar(ident: tuple | None) -> data.Filters:
     for dim, short in PARAM.items():
         wkey = f"dim_{dim}"
         if wkey not in st.session_state:
-            st.session_state[wkey] = [v for v in _param_list(short) if v in values[dim]]
+            seed = st.session_state.get("_" + wkey)
+            st.session_state[wkey] = [v for v in (seed if seed is not None else _param_list(short))
+                                      if v in values[dim]]
         fmt = {v: t(f"tier_{v}") for v in values[dim]}.get if dim == "customer_tier" else str
         chosen = st.sidebar.multiselect(t(dim), values[dim], key=wkey, format_func=fmt, placeholder=t("all"))
+        st.session_state["_" + wkey] = list(chosen)
         dims.append((dim, tuple(chosen)))
     f = data.Filters(kind=kind, start=lo, end=end, dims=tuple(dims))
     _write_url(f, labels[lo], labels[hi])

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.browser import PAGES, ROOT, browser, open_app, open_page, served
+from tests.e2e.browser import PAGES, ROOT, browser, open_app, open_page, served, settle
 
 SHOTS = ROOT / "data" / "screenshots"
 
@@ -34,3 +34,17 @@ def test_every_page_renders_in_chromium_without_errors(site, lang):
         page.screenshot(path=str(Path(SHOTS) / f"{name}_{lang}.png"), full_page=True)
     ctx.close()
     assert errors == []
+
+
+def test_a_shared_url_restores_the_view_and_survives_page_switches(site):
+    url, b = site
+    page = b.new_page(viewport={"width": 1440, "height": 1000})
+    page.goto(f"{url}/?lang=en&period=month&from=2026-03&to=2026-09&region=%E5%8D%8E%E4%B8%9C")
+    page.get_by_role("heading", name="Overview", exact=True).first.wait_for()
+    settle(page)
+    for index in (0, 1, 2):
+        if index:
+            open_page(page, index, "en")
+        assert page.locator('[data-testid="stSliderThumbValue"]').all_inner_texts() == ["2026-03", "2026-09"]
+        assert "region=%E5%8D%8E%E4%B8%9C" in page.url and "period=month" in page.url
+    page.close()

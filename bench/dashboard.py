@@ -47,6 +47,16 @@ def query_times(data: Path) -> dict[str, list[float]]:
             spent[0] += time.perf_counter() - start
 
     d._run = timed
+    bundle = d._run_bundle
+
+    def timed_bundle(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return bundle(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - start
+
+    d._run_bundle = timed_bundle
     out = {}
     try:
         for page in PAGES:
@@ -63,6 +73,7 @@ def query_times(data: Path) -> dict[str, list[float]]:
             out[page] = samples
     finally:
         d._run = original
+        d._run_bundle = bundle
     return out
 
 

@@ -83,8 +83,9 @@ def kpi_card(title: str, row: dict, prev: dict | None = None) -> None:
 def downloads(df: pd.DataFrame, name: str, key: str) -> None:
     """CSV and XLSX downloads of a table (cells neutralised, numbers kept)."""
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(t("download_csv"), export.to_csv(df), f"{name}.csv", "text/csv", key=f"{key}_csv")
-    c2.download_button(t("download_xlsx"), export.to_xlsx(df, name), f"{name}.xlsx",
+    # the files are made on click, not on every rerun (an XLSX of a big table takes seconds)
+    c1.download_button(t("download_csv"), lambda: export.to_csv(df), f"{name}.csv", "text/csv", key=f"{key}_csv")
+    c2.download_button(t("download_xlsx"), lambda: export.to_xlsx(df, name), f"{name}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
 
 

@@ -11,6 +11,7 @@ next interaction.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -56,15 +57,34 @@ def identity() -> tuple | None:
     return (str(path), s.st_ino, s.st_mtime_ns, s.st_size)
 
 
+_BASES: dict[tuple, duckdb.DuckDBPyConnection] = {}
+_BASES_LOCK = threading.Lock()
+
+
+def _base(ident: tuple) -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB per warehouse identity with the file ATTACHed read-only. Queries run on
+    cursors of it (thread-safe, ~1 ms) instead of attaching anew (~20 ms). A new identity gets a
+    new base; the two latest are kept so that queries in flight on the previous one can finish."""
+    with _BASES_LOCK:
+        con = _BASES.get(ident)
+        if con is None:
+            con = duckdb.connect()
+            path = ident[0].replace("'", "''")  # ATTACH takes no parameters; the path is ours, not user text
+            con.execute(f"attach '{path}' as wh (read_only)")
+            con.execute("use wh")
+            _BASES[ident] = con
+            for old in list(_BASES)[:-2]:
+                _BASES.pop(old).close()
+        return con
+
+
 def _run(ident: tuple, sql: str, params: list | None = None) -> pd.DataFrame:
-    con = duckdb.connect()
+    cur = _base(ident).cursor()
     try:
-        path = ident[0].replace("'", "''")  # ATTACH takes no parameters; the path is ours, not user text
-        con.execute(f"attach '{path}' as wh (read_only)")
-        con.execute("use wh")
-        return con.execute(sql, params or []).df()
+        cur.execute("use wh")
+        return cur.execute(sql, params or []).df()
     finally:
-        con.close()
+        cur.close()
 
 
 def where(f: Filters, *, month: str | None = "month", dims: tuple[str, ...] = DIMENSIONS,
@@ -192,18 +212,55 @@ def department_failures(ident: tuple, f: Filters, department: str, limit: int = 
         order by settled_at desc, event_id limit ?""", params + [department, limit])
 
 
-# ---- complaints page (SPEC §7.4, §8 CAPA effect). Complaints are in the period of the month they
-# were received (complaints.month); open / overdue are as of the warehouse's as-of time.
+# ---- complaints, satisfaction and costs pages (SPEC §7.4–§7.6)
+# Every query below is written once as `_name(run, f, ...)`, where `run(sql, params)` returns a frame.
+# The public cached function of the same name runs it alone through _run (drill-downs, reports);
+# a page's default view runs all of its queries on one connection through _run_bundle
+# (complaints_view, satisfaction_view), saving a connect + attach per query.
+
+
+def _run_bundle(ident: tuple, build):
+    """`build(run)` with `run(sql, params=None) -> DataFrame` bound to one cursor on the warehouse."""
+    cur = _base(ident).cursor()
+    try:
+        cur.execute("use wh")
+        return build(lambda sql, params=None: cur.execute(sql, params or []).df())
+    finally:
+        cur.close()
+
+
+def _single(ident: tuple):
+    return lambda sql, params=None: _run(ident, sql, params)
+
+
+def _ts_range(f: Filters, column: str) -> tuple[str, list]:
+    """The filtered period as a range on a timestamp column (prunable, unlike date_trunc(...) = ?)."""
+    clauses, params = ["true"], []
+    if f.start:
+        clauses.append(f"{column} >= ?::date")
+        params.append(f.start)
+    if f.end:
+        clauses.append(f"{column} < ?::date + interval 1 month")
+        params.append(f.end)
+    return " and ".join(clauses), params
+
+
+def _ident_sql(name: str) -> str:
+    """A column name from the settings as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+# complaints: in the period of the month they were received (complaints.month); open / overdue are
+# as of the warehouse's as-of time.
 
 SEVERITY_ORDER = "case severity when 'serious' then 0 when 'general' then 1 else 2 end"
 COMPLAINT_LIST_BY = ("root_cause_category", "category", "severity", "responsible_department")
+COMPLAINT_KPIS = ("complaint_satisfaction", "complaint_closure_timeliness", "capa_timeliness")
 
 
-@st.cache_data(**CACHE)
-def complaint_summary(ident: tuple, f: Filters) -> dict:
-    """Counts of the complaints received in the filtered period."""
+def _complaint_summary(run, f: Filters) -> dict:
     clause, params = where(f)
-    row = _run(ident, f"""
+    row = run(f"""
         select count(*) as complaints, count(root_cause_category) as with_root_cause,
                count_if(justified) as justified, count_if(is_recurrence) as recurrences,
                count_if(is_open) as open, count_if(is_overdue) as overdue,
@@ -212,12 +269,9 @@ def complaint_summary(ident: tuple, f: Filters) -> dict:
     return {k: 0 if pd.isna(v) else int(v) for k, v in row.items()}  # count_if over no rows is null
 
 
-@st.cache_data(**CACHE)
-def complaint_pareto(ident: tuple, f: Filters) -> pd.DataFrame:
-    """Root causes of the filtered complaints, ranked as the complaint_pareto mart does (count
-    descending, ties by category id), with share, cumulative share and the Chinese name."""
+def _complaint_pareto(run, f: Filters) -> pd.DataFrame:
     clause, params = where(f)
-    return _run(ident, f"""
+    return run(f"""
         with counts as (
             select root_cause_category, count(*) as complaints
             from complaints where {clause} and root_cause_category is not null group by all
@@ -233,30 +287,27 @@ def complaint_pareto(ident: tuple, f: Filters) -> pd.DataFrame:
         order by r.rank""", params)
 
 
-@st.cache_data(**CACHE)
-def complaint_matrix(ident: tuple, f: Filters) -> pd.DataFrame:
-    """Complaints per category × responsible department (null department: empty text)."""
+def _complaint_matrix(run, f: Filters) -> pd.DataFrame:
     clause, params = where(f)
-    return _run(ident, f"""
+    return run(f"""
         select category, coalesce(responsible_department, '') as department, count(*) as complaints
         from complaints where {clause} group by all order by complaints desc, category, department""", params)
 
 
-@st.cache_data(**CACHE)
-def complaint_severity(ident: tuple, f: Filters) -> pd.DataFrame:
-    """Complaints per month of receipt × severity."""
+def _complaint_severity(run, f: Filters) -> pd.DataFrame:
     clause, params = where(f)
-    return _run(ident, f"""
+    return run(f"""
         select month, severity, count(*) as complaints
         from complaints where {clause} group by month, severity order by month, {SEVERITY_ORDER}""", params)
 
 
-@st.cache_data(**CACHE)
-def complaint_rate(ident: tuple, f: Filters) -> pd.DataFrame:
-    """Complaint rate per month (SPEC §4): complaints received / non-cancelled tickets reported,
-    both under the filters (the dimensions of each record)."""
+def _complaint_rate(run, f: Filters) -> pd.DataFrame:
+    if not f.has_dims:  # the complaint_rate_monthly mart has the same definition
+        clause, params = where(f, dims=())
+        return run(f"""select month, complaints, tickets from complaint_rate_monthly where {clause}
+                       order by month""", params)
     clause, params = where(f)
-    return _run(ident, f"""
+    return run(f"""
         with c as (select month, count(*) as complaints from complaints where {clause} group by all),
              k as (select month, count(*) as tickets from tickets where not is_cancelled and {clause} group by all)
         select coalesce(k.month, c.month) as month, coalesce(c.complaints, 0) as complaints,
@@ -265,12 +316,9 @@ def complaint_rate(ident: tuple, f: Filters) -> pd.DataFrame:
         order by month""", params + params)
 
 
-@st.cache_data(**CACHE)
-def open_complaints(ident: tuple, f: Filters, limit: int = 5000) -> pd.DataFrame:
-    """Complaints open at the as-of time under the dimension filters (any period): serious first,
-    overdue first, then by due time."""
+def _open_complaints(run, f: Filters, limit: int) -> pd.DataFrame:
     clause, params = where(f, month=None)
-    return _run(ident, f"""
+    return run(f"""
         select complaint_id, received_at, severity, category, is_overdue, due_at,
                epoch((select as_of from meta_build) - received_at) / 86400.0 as days_open,
                responsible_department, customer_name, region, service_center, product_model, description
@@ -278,38 +326,31 @@ def open_complaints(ident: tuple, f: Filters, limit: int = 5000) -> pd.DataFrame
         order by {SEVERITY_ORDER}, is_overdue desc, due_at, complaint_id limit ?""", params + [limit])
 
 
-@st.cache_data(**CACHE)
-def capa_status_counts(ident: tuple, f: Filters) -> pd.DataFrame:
-    """CAPA status (open, overdue, done, verified_effective) of the filtered complaints with a CAPA."""
+def _capa_status_counts(run, f: Filters) -> pd.DataFrame:
     clause, params = where(f)
-    return _run(ident, f"""
+    return run(f"""
         select capa_status, count(*) as complaints
         from complaints where {clause} and capa_status is not null group by all""", params)
 
 
-@st.cache_data(**CACHE)
-def capa_effect(ident: tuple, f: Filters) -> pd.DataFrame:
-    """Completed CAPAs (capa_effect mart) done in the filtered period, under the dimension filters
-    of their complaint: before / after counts, window and observed days, pending flag."""
+def _capa_effect(run, f: Filters) -> pd.DataFrame:
     period, p1 = where(f, month="cast(date_trunc('month', e.capa_done_at) as date)", dims=())
     dims, p2 = where(f, month=None, alias="c")
-    return _run(ident, f"""
+    join = "join complaints c on c.complaint_id = e.complaint_id" if f.has_dims else ""
+    return run(f"""
         select e.complaint_id, e.root_cause_category, s.name_zh, e.product_model, e.responsible_department,
                e.capa_action, e.capa_owner, e.capa_due_at, e.capa_done_at, e.capa_effective, e.window_days,
                e.complaints_before, e.complaints_after, e.after_until, e.is_pending, e.after_days_observed
-        from capa_effect e join complaints c on c.complaint_id = e.complaint_id
+        from capa_effect e {join}
         left join settings_root_causes s on s.root_cause_category = e.root_cause_category
-        where {period} and {dims}
-        order by e.capa_done_at desc, e.complaint_id limit 5000""", p1 + p2)
+        where {period} and {dims if f.has_dims else 'true'}
+        order by e.capa_done_at desc, e.complaint_id limit 5000""", p1 + (p2 if f.has_dims else []))
 
 
-@st.cache_data(**CACHE)
-def complaint_close_times(ident: tuple, f: Filters, by: str) -> pd.DataFrame:
-    """Days from receipt to closing (closed_at, else resolved_at) of the filtered complaints that
-    are finished, per month of receipt or per category: n, mean and quartiles."""
+def _complaint_close_times(run, f: Filters, by: str) -> pd.DataFrame:
     assert by in ("month", "category")
     clause, params = where(f)
-    return _run(ident, f"""
+    return run(f"""
         select {by} as grp, count(*) as n, avg(days_to_close) as mean,
                quantile_cont(days_to_close, 0.25) as p25, median(days_to_close) as median,
                quantile_cont(days_to_close, 0.75) as p75, quantile_cont(days_to_close, 0.9) as p90,
@@ -317,30 +358,25 @@ def complaint_close_times(ident: tuple, f: Filters, by: str) -> pd.DataFrame:
         from complaints where {clause} and days_to_close is not null group by all order by grp""", params)
 
 
-@st.cache_data(**CACHE)
-def recurring_causes(ident: tuple, f: Filters, limit: int = 500) -> pd.DataFrame:
-    """Root cause × product model of the filtered complaints with recurrences (complaints.is_recurrence)."""
+def _recurring_causes(run, f: Filters, limit: int) -> pd.DataFrame:
     clause, params = where(f, alias="c")
-    return _run(ident, f"""
+    return run(f"""
         select c.root_cause_category, s.name_zh, c.product_model, count(*) as complaints,
-               count_if(c.is_recurrence) as recurrences, max(c.received_at) as last_received_at
+               cast(count_if(c.is_recurrence) as bigint) as recurrences, max(c.received_at) as last_received_at
         from complaints c left join settings_root_causes s on s.root_cause_category = c.root_cause_category
         where {clause} and c.root_cause_category is not null
         group by all having count_if(c.is_recurrence) > 0
         order by recurrences desc, complaints desc, c.root_cause_category, c.product_model limit ?""",
-                params + [limit])
+               params + [limit])
 
 
-@st.cache_data(**CACHE)
-def complaint_list(ident: tuple, f: Filters, by: str | None = None, value: str | None = None,
-                   limit: int = 5000) -> pd.DataFrame:
-    """The filtered complaints (optionally those with `by` = `value`), newest first (drill-down)."""
+def _complaint_list(run, f: Filters, by: str | None, value, limit: int) -> pd.DataFrame:
     clause, params = where(f)
     if by:
         assert by in COMPLAINT_LIST_BY
         clause += f" and {by} is not distinct from ?"
         params = params + [value]
-    return _run(ident, f"""
+    return run(f"""
         select complaint_id, received_at, category, severity, justified, responsible_department,
                root_cause_category, root_cause, product_line, product_model, description, due_at, finished_at,
                is_open, is_overdue, days_to_close, is_recurrence, capa_status, capa_action, followup_result,
@@ -349,150 +385,345 @@ def complaint_list(ident: tuple, f: Filters, by: str | None = None, value: str |
         order by received_at desc, complaint_id limit ?""", params + [limit])
 
 
-# ---- satisfaction page (SPEC §7.5). Responses are in the period of the month they were returned
-# (survey_responses.month); survey responses carry no channel, so the channel filter does not apply.
+def _kpi_totals(run, f: Filters, kpis: tuple[str, ...]) -> pd.DataFrame:
+    """Settings of `kpis` (settings order) with their successes and events summed over the filtered
+    range from kpi_cube; successes / n are 0 for a KPI without events."""
+    clause, params = where(f)
+    return run(f"""
+        with e as (select kpi, sum(successes)::bigint as successes, sum(events)::bigint as n
+                   from kpi_cube where {clause} and kpi in (select unnest(?::varchar[])) group by all)
+        select k.kpi, k.owner_department, k.target, k.weight, k.name_zh, k.name_en, k.sort_order,
+               coalesce(e.successes, 0) as successes, coalesce(e.n, 0) as n
+        from settings_kpi k left join e on e.kpi = k.kpi
+        where k.kpi in (select unnest(?::varchar[])) order by k.sort_order""", params + [list(kpis), list(kpis)])
+
+
+@st.cache_data(**CACHE)
+def complaints_view(ident: tuple, f: Filters, list_limit: int = 1000) -> dict:
+    """Everything the Complaints page shows by default, on one connection: summary, pareto, matrix,
+    severity, rate, open, capa_status, capa_effect, close_month, close_category, recurring, list
+    (the latest `list_limit` complaints) and kpis (the complaint KPIs over the range)."""
+    def build(run):
+        return {"summary": _complaint_summary(run, f), "pareto": _complaint_pareto(run, f),
+                "matrix": _complaint_matrix(run, f), "severity": _complaint_severity(run, f),
+                "rate": _complaint_rate(run, f), "open": _open_complaints(run, f, 5000),
+                "capa_status": _capa_status_counts(run, f), "capa_effect": _capa_effect(run, f),
+                "close_month": _complaint_close_times(run, f, "month"),
+                "close_category": _complaint_close_times(run, f, "category"),
+                "recurring": _recurring_causes(run, f, 500), "list": _complaint_list(run, f, None, None, list_limit),
+                "kpis": _kpi_totals(run, f, COMPLAINT_KPIS)}
+    return _run_bundle(ident, build)
+
+
+@st.cache_data(**CACHE)
+def complaint_summary(ident: tuple, f: Filters) -> dict:
+    """Counts of the complaints received in the filtered period."""
+    return _complaint_summary(_single(ident), f)
+
+
+@st.cache_data(**CACHE)
+def complaint_pareto(ident: tuple, f: Filters) -> pd.DataFrame:
+    """Root causes of the filtered complaints, ranked as the complaint_pareto mart does (count
+    descending, ties by category id), with share, cumulative share and the Chinese name."""
+    return _complaint_pareto(_single(ident), f)
+
+
+@st.cache_data(**CACHE)
+def complaint_matrix(ident: tuple, f: Filters) -> pd.DataFrame:
+    """Complaints per category × responsible department (null department: empty text)."""
+    return _complaint_matrix(_single(ident), f)
+
+
+@st.cache_data(**CACHE)
+def complaint_severity(ident: tuple, f: Filters) -> pd.DataFrame:
+    """Complaints per month of receipt × severity."""
+    return _complaint_severity(_single(ident), f)
+
+
+@st.cache_data(**CACHE)
+def complaint_rate(ident: tuple, f: Filters) -> pd.DataFrame:
+    """Complaint rate per month (SPEC §4): complaints received / non-cancelled tickets reported,
+    both under the filters (the dimensions of each record)."""
+    return _complaint_rate(_single(ident), f)
+
+
+@st.cache_data(**CACHE)
+def open_complaints(ident: tuple, f: Filters, limit: int = 5000) -> pd.DataFrame:
+    """Complaints open at the as-of time under the dimension filters (any period): serious first,
+    overdue first, then by due time."""
+    return _open_complaints(_single(ident), f, limit)
+
+
+@st.cache_data(**CACHE)
+def capa_status_counts(ident: tuple, f: Filters) -> pd.DataFrame:
+    """CAPA status (open, overdue, done, verified_effective) of the filtered complaints with a CAPA."""
+    return _capa_status_counts(_single(ident), f)
+
+
+@st.cache_data(**CACHE)
+def capa_effect(ident: tuple, f: Filters) -> pd.DataFrame:
+    """Completed CAPAs (capa_effect mart) done in the filtered period, under the dimension filters
+    of their complaint: before / after counts, window and observed days, pending flag."""
+    return _capa_effect(_single(ident), f)
+
+
+@st.cache_data(**CACHE)
+def complaint_close_times(ident: tuple, f: Filters, by: str) -> pd.DataFrame:
+    """Days from receipt to closing (closed_at, else resolved_at) of the filtered complaints that
+    are finished, per month of receipt or per category: n, mean and quartiles."""
+    return _complaint_close_times(_single(ident), f, by)
+
+
+@st.cache_data(**CACHE)
+def recurring_causes(ident: tuple, f: Filters, limit: int = 500) -> pd.DataFrame:
+    """Root cause × product model of the filtered complaints with recurrences (complaints.is_recurrence)."""
+    return _recurring_causes(_single(ident), f, limit)
+
+
+@st.cache_data(**CACHE)
+def complaint_list(ident: tuple, f: Filters, by: str | None = None, value: str | None = None,
+                   limit: int = 5000) -> pd.DataFrame:
+    """The filtered complaints (optionally those with `by` = `value`), newest first (drill-down)."""
+    return _complaint_list(_single(ident), f, by, value, limit)
+
+
+# satisfaction: responses are in the period of the month they were returned (survey_responses.month);
+# survey responses carry no channel, so the channel filter does not apply to them.
 
 SURVEY_DIMS = tuple(d for d in DIMENSIONS if d != "channel")
+GROUP_COLUMNS = ["survey_type", "responses", "csi", "scored_responses", "rated_responses", "satisfied_responses",
+                 "satisfaction_rate"]
 
 
-def _ident_sql(name: str) -> str:
-    """A column name from the settings as a quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
+def _survey_items(run) -> pd.DataFrame:
+    items = run("select survey_type, item, name_zh, name_en, weight from settings_survey_items")  # settings order
+    present = set(run("select * from survey_responses limit 0").columns)
+    items = items[items["item"].isin(present)]
+    return items.sort_values("survey_type", ascending=False, kind="stable", ignore_index=True)
 
 
-@st.cache_data(**CACHE)
-def survey_items(ident: tuple) -> pd.DataFrame:
-    """The configured items per survey type (settings_survey_items) that survey_responses has as columns."""
-    return _run(ident, """
-        select s.survey_type, s.item, s.name_zh, s.name_en, s.weight
-        from settings_survey_items s
-        where s.item in (select column_name from duckdb_columns()
-                         where database_name = 'wh' and table_name = 'survey_responses')
-        order by s.survey_type desc, s.rowid""")
-
-
-@st.cache_data(**CACHE)
-def survey_monthly(ident: tuple, f: Filters) -> pd.DataFrame:
-    """CSI and satisfaction counts per month × survey type: the csi_monthly mart when no dimension
-    filter applies, else the same measures computed from survey_responses."""
-    if not any(f.dim(d) for d in SURVEY_DIMS):
-        clause, params = where(f, dims=())
-        return _run(ident, f"""
-            select month, survey_type, responses, csi, scored_responses, rated_responses,
-                   cast(satisfied_responses as bigint) as satisfied_responses, satisfaction_rate
-            from csi_monthly where {clause} order by month, survey_type desc""", params)
-    return survey_groups(ident, f, "month")
-
-
-@st.cache_data(**CACHE)
-def survey_groups(ident: tuple, f: Filters, by: str) -> pd.DataFrame:
-    """CSI (tier-weighted mean index) and satisfaction counts per `by` (month, customer_tier, or
-    all: the whole range) × survey type of the filtered responses, as csi_monthly computes them."""
-    assert by in ("month", "customer_tier", "all")
+def _survey_groups(run, f: Filters, bys: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """CSI and satisfaction counts per survey type and each of `bys` (month, customer_tier, all), one scan."""
+    assert set(bys) <= {"month", "customer_tier", "all"}
+    keys = [b for b in ("month", "customer_tier") if b in bys]
     clause, params = where(f, dims=SURVEY_DIMS)
-    return _run(ident, f"""
-        select {"'all'" if by == "all" else by} as grp, survey_type, count(*) as responses,
+    sets = ", ".join("(survey_type)" if b == "all" else f"({b}, survey_type)" for b in bys)
+    df = run(f"""
+        select {"".join(f"grouping({k}) as g_{k}, {k}, " for k in keys)}survey_type, count(*) as responses,
                sum(tier_weight * csi) / sum(tier_weight) filter (where csi is not null) as csi,
                count(csi) as scored_responses, count(overall) as rated_responses,
                cast(count_if(is_satisfied) as bigint) as satisfied_responses,
                count_if(is_satisfied) / nullif(count(overall), 0) as satisfaction_rate
-        from survey_responses where {clause} group by all order by grp, survey_type desc""", params).rename(
-        columns={"grp": by})
+        from survey_responses where {clause}
+        group by grouping sets ({sets})""", params)
+    out = {}
+    for b in bys:
+        mine = pd.Series(True, index=df.index)
+        for k in keys:
+            mine &= df[f"g_{k}"] == (0 if k == b else 1)
+        g = df[mine].assign(grp=df[b] if b != "all" else "all")
+        g = g.sort_values(["grp", "survey_type"], ascending=[True, False], na_position="last")
+        out[b] = g[["grp", *GROUP_COLUMNS]].rename(columns={"grp": b}).reset_index(drop=True)
+    return out
 
 
-@st.cache_data(**CACHE)
-def survey_item_stats(ident: tuple, f: Filters) -> pd.DataFrame:
-    """Per survey type and configured item: answers n, mean and sample standard deviation (one scan)."""
-    items = survey_items(ident)
-    if items.empty:
-        return pd.DataFrame(columns=["survey_type", "item", "n", "mean", "sd"])
-    names = list(dict.fromkeys(items["item"]))
-    aggs = ", ".join(f"count({_ident_sql(c)}) as n{i}, avg({_ident_sql(c)}) as m{i}, stddev_samp({_ident_sql(c)}) as s{i}"
-                     for i, c in enumerate(names))
-    clause, params = where(f, dims=SURVEY_DIMS)
-    wide = _run(ident, f"select survey_type, {aggs} from survey_responses where {clause} group by all", params)
+def _survey_monthly(run, f: Filters) -> pd.DataFrame | None:
+    """The csi_monthly mart rows of the period; None when a survey dimension filter is set."""
+    if any(f.dim(d) for d in SURVEY_DIMS):
+        return None
+    clause, params = where(f, dims=())
+    return run(f"""
+        select month, survey_type, responses, csi, scored_responses, rated_responses,
+               cast(satisfied_responses as bigint) as satisfied_responses, satisfaction_rate
+        from csi_monthly where {clause} order by month, survey_type desc""", params)
+
+
+def _item_stats(tables: dict[str, pd.DataFrame], items: pd.DataFrame) -> pd.DataFrame:
+    """Per survey type and item (settings order): answers n, mean and sample standard deviation,
+    exactly, from the (score, overall) frequency tables of _survey_item_overall."""
     rows = []
     for _, r in items.iterrows():
-        i = names.index(r["item"])
-        for _, w in wide[wide["survey_type"] == r["survey_type"]].iterrows():
-            rows.append({"survey_type": r["survey_type"], "item": r["item"], "n": int(w[f"n{i}"]),
-                         "mean": w[f"m{i}"], "sd": w[f"s{i}"]})
+        table = tables.get(r["survey_type"])
+        g = table[table["item"] == r["item"]] if table is not None else None
+        n = int(g["n"].sum()) if g is not None else 0
+        if not n:
+            continue
+        scores = g.groupby("score")["n"].sum()
+        values, counts = scores.index.to_numpy(dtype=float), scores.to_numpy(dtype=float)
+        mean = float((values * counts).sum() / n)
+        sd = float(((values - mean) ** 2 * counts).sum() / (n - 1)) ** 0.5 if n > 1 else float("nan")
+        rows.append({"survey_type": r["survey_type"], "item": r["item"], "n": n, "mean": mean, "sd": sd})
     return pd.DataFrame(rows, columns=["survey_type", "item", "n", "mean", "sd"])
 
 
-@st.cache_data(**CACHE)
-def survey_item_overall(ident: tuple, f: Filters, survey_type: str) -> pd.DataFrame:
-    """Frequency table of (item score, overall) per item of one survey type over the filtered
-    responses that answered the item (overall null kept as its own value): the whole input of the
-    Spearman importance, exact, at most (scale points)² rows per item."""
-    items = survey_items(ident)
-    names = list(items.loc[items["survey_type"] == survey_type, "item"])
-    if not names:
-        return pd.DataFrame(columns=["item", "score", "overall", "n"])
+def _survey_item_overall(run, f: Filters, items: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Per survey type, the frequency table of (item score, overall) of each of its items over the
+    filtered responses of that type that answered the item (overall null kept as its own value):
+    the whole input of the Spearman importance and of the item means, exact, from one scan per
+    survey type (grouping sets; types joined by union all)."""
+    empty = pd.DataFrame(columns=["item", "score", "overall", "n"])
+    if items.empty:
+        return {}
+    names = list(dict.fromkeys(items["item"]))
     clause, params = where(f, dims=SURVEY_DIMS)
     parts, all_params = [], []
-    for c in names:
-        parts.append(f"""select ? as item, {_ident_sql(c)} as score, overall, count(*) as n
-                         from r where {_ident_sql(c)} is not null group by all""")
-        all_params.append(c)
-    cols = ", ".join(_ident_sql(c) for c in names)
-    return _run(ident, f"""
-        with r as materialized (select {cols}, overall from survey_responses where {clause} and survey_type = ?)
-        {' union all '.join(parts)} order by item, score, overall""", params + [survey_type] + all_params)
+    for stype, its in items.groupby("survey_type", sort=False):
+        mine = set(its["item"])
+        cols = ", ".join(f"grouping({_ident_sql(c)}) as g{i}, {_ident_sql(c)} as s{i}" if c in mine
+                         else f"1 as g{i}, null::integer as s{i}" for i, c in enumerate(names))
+        sets = ", ".join(f"({_ident_sql(c)}, overall)" for c in its["item"])
+        parts.append(f"""select ? as survey_type, {cols}, overall, count(*) as n from survey_responses
+                         where {clause} and survey_type = ? group by grouping sets ({sets})""")
+        all_params += [stype, *params, stype]
+    wide = run(" union all ".join(parts), all_params)
+    out = {}
+    for stype, its in items.groupby("survey_type", sort=False):
+        frames = []
+        for name in its["item"]:
+            i = names.index(name)
+            g = wide[(wide["survey_type"] == stype) & (wide[f"g{i}"] == 0) & wide[f"s{i}"].notna()]
+            frames.append(pd.DataFrame({"item": name, "score": g[f"s{i}"].astype(int), "overall": g["overall"],
+                                        "n": g["n"].astype(int)}))
+        frame = pd.concat(frames, ignore_index=True) if frames else empty
+        out[stype] = frame.sort_values(["item", "score", "overall"], ignore_index=True)
+    return out
 
 
-@st.cache_data(**CACHE)
-def survey_coverage(ident: tuple, f: Filters) -> pd.DataFrame:
-    """Post-service response rate per month: post-service responses returned in the month (survey
-    dimensions) / non-cancelled tickets resolved in the month (ticket dimensions). Two counts, no join."""
+def _survey_coverage(run, f: Filters) -> pd.DataFrame:
     rclause, rparams = where(f, dims=SURVEY_DIMS)
-    tclause, tparams = where(f, month="cast(date_trunc('month', resolved_at) as date)")
-    return _run(ident, f"""
+    period, p1 = _ts_range(f, "resolved_at")
+    dims, p2 = where(f, month=None)
+    return run(f"""
         with r as (select month, count(*) as responses from survey_responses
                    where survey_type = 'post_service' and {rclause} group by all),
              k as (select cast(date_trunc('month', resolved_at) as date) as month, count(*) as tickets
-                   from tickets where not is_cancelled and resolved_at is not null and {tclause} group by all)
+                   from tickets where not is_cancelled and resolved_at is not null and {period} and {dims} group by all)
         select coalesce(k.month, r.month) as month, coalesce(r.responses, 0) as responses,
                coalesce(k.tickets, 0) as tickets
-        from k full outer join r on r.month = k.month order by month""", rparams + tparams)
+        from k full outer join r on r.month = k.month order by month""", rparams + p1 + p2)
 
 
-@st.cache_data(**CACHE)
-def survey_response_times(ident: tuple, f: Filters) -> pd.DataFrame:
-    """Per survey type: responses, those with a known sent_at, and days from sending to reply."""
+def _survey_response_times(run, f: Filters) -> pd.DataFrame:
     clause, params = where(f, dims=SURVEY_DIMS)
-    return _run(ident, f"""
+    return run(f"""
         select survey_type, count(*) as responses, count(sent_at) as with_sent_at,
                median(epoch(responded_at - sent_at) / 86400.0) as median_days,
                quantile_cont(epoch(responded_at - sent_at) / 86400.0, 0.9) as p90_days
         from survey_responses where {clause} group by all order by survey_type desc""", params)
 
 
-@st.cache_data(**CACHE)
-def dissatisfied_responses(ident: tuple, f: Filters, limit: int = 5000) -> pd.DataFrame:
-    """Filtered responses whose overall score is below the satisfied threshold (is_satisfied false),
-    latest first, with the customer's contact details (to be masked by the page, SPEC §9)."""
-    clause, params = where(f, dims=SURVEY_DIMS, alias="r")
-    return _run(ident, f"""
-        select r.responded_at, r.survey_type, r.customer_id, coalesce(c.customer_name, r.customer_name) as customer_name,
-               r.customer_tier, c.contact_name, c.contact_phone, c.contact_email, r.overall, r.csi, r.nps,
+def _dissatisfied_responses(run, f: Filters, limit: int) -> pd.DataFrame:
+    clause, params = where(f, dims=SURVEY_DIMS)
+    return run(f"""
+        with top as (select response_id as key from survey_responses where {clause} and not is_satisfied
+                     order by responded_at desc, response_id limit ?)
+        select r.responded_at, r.survey_type, r.customer_id, r.customer_name, r.customer_tier,
+               c.contact_name, c.contact_phone, c.contact_email, r.overall, r.csi, r.nps,
                r.ticket_id, r.region, r.service_center, r.comment, r.response_id
         from survey_responses r left join customers c on c.customer_id = r.customer_id
-        where {clause} and not r.is_satisfied
-        order by r.responded_at desc, r.response_id limit ?""", params + [limit])
+        where r.response_id in (select key from top)
+        order by r.responded_at desc, r.response_id""", params + [limit])
+
+
+def _survey_comments(run, f: Filters, limit: int) -> pd.DataFrame:
+    clause, params = where(f, dims=SURVEY_DIMS)
+    return run(f"""
+        with top as (select response_id as key from survey_responses
+                     where {clause} and comment is not null and trim(comment) <> ''
+                     order by responded_at desc, response_id limit ?)
+        select responded_at, survey_type, customer_name, customer_tier, overall, csi, comment, response_id
+        from survey_responses where response_id in (select key from top)
+        order by responded_at desc, response_id""", params + [limit])
+
+
+@st.cache_data(**CACHE)
+def satisfaction_view(ident: tuple, f: Filters, list_limit: int = 1000) -> dict:
+    """Everything the Satisfaction page shows by default, on one connection: items (settings),
+    all / tiers / monthly (CSI and satisfaction counts; monthly from csi_monthly without a survey
+    dimension filter), item_stats, item_overall (survey type → frequency table), coverage,
+    response_times, dissatisfied and comments (the latest `list_limit` each)."""
+    def build(run):
+        items = _survey_items(run)
+        monthly = _survey_monthly(run, f)
+        groups = _survey_groups(run, f, ("all", "customer_tier") if monthly is not None
+                                else ("all", "customer_tier", "month"))
+        tables = _survey_item_overall(run, f, items)
+        return {"items": items, "all": groups["all"], "tiers": groups["customer_tier"],
+                "monthly": monthly if monthly is not None else groups["month"],
+                "item_stats": _item_stats(tables, items), "item_overall": tables,
+                "coverage": _survey_coverage(run, f), "response_times": _survey_response_times(run, f),
+                "dissatisfied": _dissatisfied_responses(run, f, list_limit),
+                "comments": _survey_comments(run, f, list_limit)}
+    return _run_bundle(ident, build)
+
+
+@st.cache_data(**CACHE)
+def survey_items(ident: tuple) -> pd.DataFrame:
+    """The configured items per survey type (settings_survey_items, in settings order; post-service
+    first) that survey_responses has as columns."""
+    return _survey_items(_single(ident))
+
+
+@st.cache_data(**CACHE)
+def survey_monthly(ident: tuple, f: Filters) -> pd.DataFrame:
+    """CSI and satisfaction counts per month × survey type: the csi_monthly mart when no dimension
+    filter applies, else the same measures computed from survey_responses."""
+    monthly = _survey_monthly(_single(ident), f)
+    return monthly if monthly is not None else survey_groups(ident, f, "month")
+
+
+@st.cache_data(**CACHE)
+def survey_groups(ident: tuple, f: Filters, by: str) -> pd.DataFrame:
+    """CSI (tier-weighted mean index) and satisfaction counts per `by` (month, customer_tier, or
+    all: the whole range) × survey type of the filtered responses, as csi_monthly computes them."""
+    return _survey_groups(_single(ident), f, (by,))[by]
+
+
+@st.cache_data(**CACHE)
+def survey_item_stats(ident: tuple, f: Filters) -> pd.DataFrame:
+    """Per survey type and configured item: answers n, mean and sample standard deviation."""
+    items = survey_items(ident)
+    return _item_stats(_survey_item_overall(_single(ident), f, items), items)
+
+
+@st.cache_data(**CACHE)
+def survey_item_overall(ident: tuple, f: Filters, survey_type: str) -> pd.DataFrame:
+    """Frequency table of (item score, overall) per item of one survey type over the filtered
+    responses that answered the item (overall null kept as its own value): the whole input of the
+    Spearman importance, exact, at most (scale points + 1)² rows per item."""
+    items = survey_items(ident)
+    tables = _survey_item_overall(_single(ident), f, items[items["survey_type"] == survey_type])
+    return tables.get(survey_type, pd.DataFrame(columns=["item", "score", "overall", "n"]))
+
+
+@st.cache_data(**CACHE)
+def survey_coverage(ident: tuple, f: Filters) -> pd.DataFrame:
+    """Post-service response rate per month: post-service responses returned in the month (survey
+    dimensions) / non-cancelled tickets resolved in the month (ticket dimensions). Two counts, no join."""
+    return _survey_coverage(_single(ident), f)
+
+
+@st.cache_data(**CACHE)
+def survey_response_times(ident: tuple, f: Filters) -> pd.DataFrame:
+    """Per survey type: responses, those with a known sent_at, and days from sending to reply."""
+    return _survey_response_times(_single(ident), f)
+
+
+@st.cache_data(**CACHE)
+def dissatisfied_responses(ident: tuple, f: Filters, limit: int = 2000) -> pd.DataFrame:
+    """Filtered responses whose overall score is below the satisfied threshold (is_satisfied false),
+    latest first, with the customer's contact details (to be masked by the page, SPEC §9). The
+    latest rows are picked on a few columns first and only they are read in full."""
+    return _dissatisfied_responses(_single(ident), f, limit)
 
 
 @st.cache_data(**CACHE)
 def survey_comments(ident: tuple, f: Filters, limit: int = 5000) -> pd.DataFrame:
-    """Filtered responses with a comment, latest first."""
-    clause, params = where(f, dims=SURVEY_DIMS)
-    return _run(ident, f"""
-        select responded_at, survey_type, customer_name, customer_tier, overall, csi, comment, response_id
-        from survey_responses where {clause} and comment is not null and trim(comment) <> ''
-        order by responded_at desc, response_id limit ?""", params + [limit])
+    """Filtered responses with a comment, latest first (picked on a few columns, then read in full)."""
+    return _survey_comments(_single(ident), f, limit)
 
 
-# ---- costs page (SPEC §7.6): the month of a ticket's costs is that of resolved_at, else reported_at.
+# costs: the month of a ticket's costs is that of resolved_at, else reported_at.
 
 COST_MONTH = "cast(date_trunc('month', coalesce(resolved_at, reported_at)) as date)"
 COST_COLUMNS = ("tickets", "visits", "person_days", "labor_cost", "travel_cost", "material_cost",
@@ -512,7 +743,8 @@ def service_costs(ident: tuple, f: Filters) -> pd.DataFrame:
                    cast(transport_cost as double) as transport_cost, cast(total_cost as double) as total_cost,
                    cast(free_tickets as bigint) as free_tickets, cast(paid_tickets as bigint) as paid_tickets
             from service_costs_monthly where {clause} order by month, ticket_type""", params)
-    clause, params = where(f, month=COST_MONTH)
+    period, p1 = _ts_range(f, "coalesce(resolved_at, reported_at)")
+    dims, p2 = where(f, month=None)
     return _run(ident, f"""
         select {COST_MONTH} as month, ticket_type, count(*) as tickets,
                cast(coalesce(sum(visit_count), 0) as bigint) as visits,
@@ -524,13 +756,14 @@ def service_costs(ident: tuple, f: Filters) -> pd.DataFrame:
                cast(coalesce(sum(labor_cost), 0) + coalesce(sum(travel_cost), 0) + coalesce(sum(material_cost), 0)
                     + coalesce(sum(transport_cost), 0) as double) as total_cost,
                count_if(in_warranty) as free_tickets, count_if(not in_warranty) as paid_tickets
-        from tickets where not is_cancelled and {clause}
-        group by all order by month, ticket_type""", params)
+        from tickets where not is_cancelled and {period} and {dims}
+        group by all order by month, ticket_type""", p1 + p2)
 
 
 @st.cache_data(**CACHE)
 def cost_tickets(ident: tuple, f: Filters, month, ticket_type: str | None = None, limit: int = 5000) -> pd.DataFrame:
-    """The non-cancelled tickets of one cost month (and ticket type) under the dimension filters."""
+    """The non-cancelled tickets of one cost month (and ticket type) under the dimension filters,
+    highest total cost first (picked on a few columns, then only those read in full)."""
     clause, params = where(f, month=None)
     # the month as a range on the timestamps (prunable), and reported_at can never be later than it
     clause += (" and coalesce(resolved_at, reported_at) >= ?::date"
@@ -541,11 +774,13 @@ def cost_tickets(ident: tuple, f: Filters, month, ticket_type: str | None = None
         clause += " and ticket_type = ?"
         params.append(ticket_type)
     return _run(ident, f"""
+        with top as (select ticket_id as key from tickets where not is_cancelled and {clause}
+                     order by total_cost desc nulls last, ticket_id limit ?)
         select ticket_id, ticket_type, reported_at, resolved_at, status, in_warranty, customer_name, region,
                service_center, technician, product_line, product_model, visit_count, person_days,
                labor_cost, travel_cost, material_cost, transport_cost, total_cost
-        from tickets where not is_cancelled and {clause}
-        order by total_cost desc nulls last, ticket_id limit ?""", params + [limit])
+        from tickets where ticket_id in (select key from top)
+        order by total_cost desc nulls last, ticket_id""", params + [limit])
 
 
 # ---- data page
@@ -587,3 +822,16 @@ def rejected_summary(ident: tuple) -> pd.DataFrame:
 def freshness(ident: tuple) -> pd.DataFrame:
     """Per source: records, newest record time and last load (the freshness mart)."""
     return _run(ident, "select * from freshness order by source")
+
+
+# ---- reports (dashboard/report): the warehouse of a given data directory (the CLI's --data)
+
+
+def identity_at(directory: Path) -> tuple | None:
+    """identity() of the warehouse in `directory` rather than the configured data directory."""
+    path = Path(directory) / "warehouse.duckdb"
+    try:
+        s = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (str(path), s.st_ino, s.st_mtime_ns, s.st_size)

@@ -6,6 +6,9 @@ names come from the settings (name_zh / name_en) through `kpi_name` etc., not fr
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -150,6 +153,149 @@ TEXT: dict[str, tuple[str, str]] = {
     "trend_monthly": ("月度数据", "Monthly values"),
     "trend_status": ("控制状态", "Control status"),
     "trend_month_events": ("{kpi} · {month} 的事件（未达标的在前）", "Events of {kpi} in {month} (failures first)"),
+    # reports (dashboard/report: quarterly PDF / PPTX, monthly XLSX)
+    "rpt_quarterly_title": ("售后服务质量季度报告", "After-sales service quality: quarterly report"),
+    "rpt_quarter_review": ("{quarter} 季度考核", "Quarterly review {quarter}"),
+    "rpt_period": ("考核期间", "Period"),
+    "rpt_period_value": ("{lo} 至 {hi}", "{lo} to {hi}"),
+    "rpt_generated": ("报告生成", "Generated"),
+    "rpt_filters": ("筛选条件", "Filters"),
+    "rpt_filters_none": ("无（全部数据）", "None (all data)"),
+    "rpt_filters_note": ("本报告所有数字均为上述筛选条件下的数据。", "Every figure in this report is under the filters above."),
+    "rpt_freshness_line": ("{source}：{records} 条，最新记录 {newest}，最近导入 {loaded}",
+                           "{source}: {records} records, newest {newest}, last load {loaded}"),
+    "rpt_page": ("第 {page} 页", "Page {page}"),
+    "rpt_pp": ("{d} 个百分点", "{d} pp"),
+    "rpt_src_tickets": ("工单", "Tickets"),
+    "rpt_src_customers": ("客户", "Customers"),
+    "rpt_src_quotes": ("报价", "Quotes"),
+    "rpt_src_surveys": ("满意度调查", "Surveys"),
+    "rpt_src_complaints": ("客诉", "Complaints"),
+    "rpt_continued": ("（续）", "(continued)"),
+    "rpt_sec_summary": ("总体结论", "Summary"),
+    "rpt_sec_scorecard": ("部门计分卡", "Scorecard by owner department"),
+    "rpt_sec_trends": ("月度趋势与控制图", "Monthly trends and control charts"),
+    "rpt_sec_complaints": ("客诉", "Complaints"),
+    "rpt_sec_satisfaction": ("满意度", "Satisfaction"),
+    "rpt_sec_costs": ("服务成本", "Service costs"),
+    "rpt_sec_definitions": ("指标定义", "Definitions"),
+    "rpt_composite_line": ("服务满意率 {rate}（目标 ≥ {target}，95% 置信区间 {low}–{high}）：{verdict}",
+                           "Service satisfaction {rate} (target ≥ {target}, 95% interval {low}–{high}): {verdict}"),
+    "rpt_composite_change": ("较上季度（{prev}）：{diff} 个百分点。", "Versus the previous quarter ({prev}): {diff} pp."),
+    "rpt_incomplete": ("不完整：{names} 本季度无事件，服务满意率按其余加权指标重新分配权重计算。",
+                       "Incomplete: {names} had no events this quarter; the composite is taken over the other weighted KPIs with their weights rescaled."),
+    "rpt_incomplete_mark": ("（不完整）", "(incomplete)"),
+    "rpt_summary_counts": ("{met} / {total} 项加权指标达标，{sig} 项显著低于目标。",
+                           "{met} of {total} weighted KPIs met their targets; {sig} significantly below target."),
+    "rpt_weighted_kpis": ("服务满意率与四项加权指标", "Composite and the four weighted KPIs"),
+    "rpt_verdict": ("判断", "Verdict"),
+    "rpt_change": ("较上季度（95% 区间）", "vs previous quarter (95% interval)"),
+    "rpt_change_value": ("{d} 个百分点 [{lo}, {hi}]，{sig}", "{d} pp [{lo}, {hi}], {sig}"),
+    "rpt_change_sig": ("显著", "significant"),
+    "rpt_change_notsig": ("不显著", "not significant"),
+    "rpt_v_met": ("✓ 达标", "✓ Met"),
+    "rpt_v_met_small": ("✓ 达标（样本量小，n < {n}）", "✓ Met (small n, n < {n})"),
+    "rpt_v_sig": ("× 显著低于目标（p = {p}）", "× Significantly below target (p = {p})"),
+    "rpt_v_notsig": ("× 未达标，不显著（p = {p}）", "× Missed, not significant (p = {p})"),
+    "rpt_v_small": ("× 未达标，样本量小（n < {n}），不作判断", "× Missed, small n (n < {n}): not judged"),
+    "rpt_v_none": ("— 本季度无事件", "— No events this quarter"),
+    "rpt_v_comp_sig": ("× 未达标，95% 区间整体低于目标", "× Missed; the whole 95% interval is below target"),
+    "rpt_v_comp_notsig": ("× 未达标，95% 区间包含目标", "× Missed; the 95% interval includes the target"),
+    "rpt_stat_note": ("判断：比率低于目标时做单侧精确二项检验（H0：比率 ≥ 目标），p < {alpha} 为显著低于目标；事件少于 {small_n} 个的标为样本量小，不作判断。较上季度为两季度比率之差及其 95% 区间（Newcombe 法）。",
+                      "Verdict: for a rate below target, a one-sided exact binomial test of H0 rate ≥ target; p < {alpha} is significantly below target; fewer than {small_n} events are labelled small n and not judged. The change is the difference from the previous quarter with its 95% interval (Newcombe)."),
+    "rpt_composite_by_quarter": ("服务满意率（按季度）", "Composite service satisfaction by quarter"),
+    "rpt_dept_line": ("{dept}：{met} / {total} 项指标达标，{sig} 项显著低于目标", "{dept}: {met} of {total} KPIs met, {sig} significantly below target"),
+    "rpt_trends_note": ("最近 {months} 个月（{lo} 至 {hi}）的月度比率。中心线为所示范围的总体比率，控制限为 ±3σ（按每月样本数）；数据过度离散时使用 Laney p′ 图。失控点按西电规则 1–4 判定。",
+                        "Monthly rates over the last {months} months ({lo} to {hi}). Centre line = rate over the range, limits ±3σ from each month's n; Laney's p′ chart when the data are overdispersed. Out-of-control points by Western Electric rules 1–4."),
+    "rpt_trend_summary": ("控制状态与趋势", "Control status and trend"),
+    "rpt_chart_method": ("控制图", "Chart"),
+    "rpt_method_p": ("p 图", "p-chart"),
+    "rpt_method_laney": ("Laney p′ 图（σz = {sigma_z}）", "Laney p′ (σz = {sigma_z})"),
+    "rpt_ooc_points": ("失控点", "Out-of-control points"),
+    "rpt_trend": ("趋势（Mann–Kendall）", "Trend (Mann–Kendall)"),
+    "rpt_trend_value": ("τ = {tau}，p = {p}：{direction}", "τ = {tau}, p = {p}: {direction}"),
+    "rpt_trend_few": ("月份不足，无法检验", "too few months to test"),
+    "rpt_none": ("无", "none"),
+    "rpt_cp_counts": ("本季度受理的客诉", "Complaints received this quarter"),
+    "rpt_count": ("数量", "Count"),
+    "rpt_cp_serious_open": ("严重客诉未关闭", "Serious, still open"),
+    "rpt_cp_overdue_now": ("截至 {as_of} 逾期未关闭的客诉（不限受理期间）：{n} 起，其中严重客诉 {serious} 起。",
+                           "Complaints open past their due time at {as_of} (any period received): {n}, of which {serious} serious."),
+    "rpt_cp_overdue_list": ("逾期最久的客诉", "Longest overdue complaints"),
+    "rpt_cp_severity": ("严重程度构成", "Severity mix"),
+    "rpt_cp_capa_status": ("纠正预防措施状态（本季度受理的客诉）", "CAPA status (complaints received this quarter)"),
+    "rpt_cp_capa_effect": ("纠正预防措施效果（本季度完成的措施）", "CAPA effect (actions completed this quarter)"),
+    "rpt_cp_capa_none": ("本季度没有完成的纠正预防措施。", "No corrective action was completed this quarter."),
+    "rpt_sat_by_type": ("CSI 与满意率（本季度）", "CSI and satisfaction rate this quarter"),
+    "rpt_sat_items": ("题项得分", "Item scores"),
+    "rpt_sat_drivers": ("关键驱动因素 · {survey}", "Key drivers · {survey}"),
+    "rpt_sat_fix": ("重点改进题项（重要性高、表现低）：{items}", "Items to fix (high importance, low performance): {items}"),
+    "rpt_sat_followups": ("需回访的不满意问卷（总体满意度 < {threshold}）：{n} 份。名单与联系方式见“满意度”页（按权限显示）。",
+                          "Dissatisfied responses needing a follow-up call (overall < {threshold}): {n}. The list with contact details is on the Satisfaction page (by role)."),
+    "rpt_sat_latest": ("最近的不满意问卷", "Latest dissatisfied responses"),
+    "rpt_t_interval": ("95% t 区间", "95% t-interval"),
+    "rpt_costs_volume": ("安装与派工", "Installations and dispatches"),
+    "rpt_costs_money": ("费用（元）", "Costs (CNY)"),
+    "rpt_total": ("合计", "Total"),
+    "rpt_def_kpis": ("各指标的口径、责任部门、目标与权重（来自配置）", "How each KPI is computed, its owner, target and weight (from the settings)"),
+    "rpt_definition": ("口径", "Definition"),
+    "rpt_def_first_time_fix": ("事件：未取消、已修复且一次修复结果已知的维修工单，按修复时间计入期间。成功：首次上门即修复（上门次数 = 1，未填时看“一次修复”），且修复后 {ftf_days} 天内同一客户、同一序列号没有新的维修工单。",
+                               "Event: a repair ticket, not cancelled, resolved, with a known first-visit outcome, in the period of resolved_at. Success: fixed on the first visit (visit_count = 1, else fixed_first_visit) and no other repair ticket of the same customer and serial number reported within {ftf_days} days after resolution."),
+    "rpt_def_quote_timeliness": ("事件：未取消的报价单。期限 = 报价申请时间 + {quote_hours} 小时；按期发出为成功。",
+                                 "Event: a quote, not cancelled. Due = requested_at + {quote_hours} h; sent by the due time is a success."),
+    "rpt_def_repair_timeliness": ("事件：未取消的维修工单。期限 = 承诺完成时间，未填时为报修时间 + {repair_hours} 小时；按期修复为成功。",
+                                  "Event: a repair ticket, not cancelled. Due = promised_at, else reported_at + {repair_hours} h; resolved by the due time is a success."),
+    "rpt_def_complaint_satisfaction": ("事件：回访结果为满意或不满意、且有回访时间（无则取关闭时间）的客诉，按该时间计入期间。成功：回访满意。",
+                                       "Event: a complaint with follow-up result satisfied or dissatisfied and a follow-up time (followup_at, else closed_at), in the period of that time. Success: satisfied."),
+    "rpt_def_response_timeliness": ("事件：任一类型的未取消工单。期限 = 报修时间 + {response_hours} 小时；按期首次响应为成功。",
+                                    "Event: a ticket of any type, not cancelled. Due = reported_at + {response_hours} h; first response by the due time is a success."),
+    "rpt_def_onsite_timeliness": ("事件：有到达现场时间的未取消维修工单，按到达时间计入期间。成功：报修后 {onsite_hours} 小时内到达。",
+                                  "Event: a repair ticket, not cancelled, with arrived_at, in the period of arrival. Success: arrived within {onsite_hours} h of reported_at."),
+    "rpt_def_complaint_closure_timeliness": ("事件：每一起客诉。期限 = 处理期限（未填时为受理时间 + {complaint_days} 天）；按期关闭（无关闭时间时取解决时间）为成功。",
+                                             "Event: every complaint. Due = due_at (default received_at + {complaint_days} days); closed (else resolved) by the due time is a success."),
+    "rpt_def_capa_timeliness": ("事件：有措施期限的客诉。成功：在措施期限前完成纠正预防措施。",
+                                "Event: a complaint with a CAPA due time. Success: the CAPA was done by its due time."),
+    "rpt_def_timeliness": ("时效类指标：在期限内发生的按发生时间计入期间并为成功；逾期发生或期限已过仍未发生的按期限计入并为失败；未发生且未到期的为待定，不计入任何期间。恰在期限时刻视为按期。每个比率 = 成功数 / 已结算事件数，附 95% Wilson 置信区间。",
+                           "Timeliness KPIs: an event that happened by its due time settles when it happened and succeeds; one that happened late, or has not happened when its due time has passed, settles at the due time and fails; one not yet due is pending and in no period. Exactly at the due time is on time. Every rate = successes / settled events, with its 95% Wilson interval."),
+    "rpt_def_composite": ("服务满意率 = Σ 权重 × 比率（加权指标），目标 ≥ {target}。某加权指标本期无事件时，按其余指标重新分配权重并标为不完整。95% 区间为正态（delta 法）区间，方差 Σ w²·p(1−p)/n，截断到 [0, 1]。",
+                          "Composite service satisfaction = Σ weight × rate over the weighted KPIs, target ≥ {target}. When a weighted KPI has no events, the others are used with weights rescaled and the composite is marked incomplete. 95% interval: normal (delta method), variance Σ w²·p(1−p)/n, clipped to [0, 1]."),
+    "rpt_def_statistics": ("显著性：比率低于目标时做单侧精确二项检验，p < {alpha} 为显著低于目标，事件少于 {small_n} 个不作判断。控制图：p 图（±3σ，按每月样本数），过度离散时用 Laney p′ 图，西电规则 1–4。趋势：Mann–Kendall 检验。",
+                           "Significance: one-sided exact binomial test for a rate below target, p < {alpha} is significant, fewer than {small_n} events are not judged. Control charts: p-chart (±3σ from each month's n), Laney p′ when overdispersed, Western Electric rules 1–4. Trend: Mann–Kendall test."),
+    "rpt_def_csi": ("CSI（0–100）：每份问卷已答题项的加权平均分按 {lo}–{hi} 分制换算到 0–100，再按客户类别权重平均。满意率 = 总体满意度 ≥ {threshold} 的问卷占回答总体满意度问卷的比例。关键驱动因素：题项与总体满意度的 Spearman 相关（重要性）与题项平均分（表现）。",
+                    "CSI (0–100): each response's weighted mean item score mapped from the {lo}–{hi} scale to 0–100, averaged with the customer-tier weights. Satisfaction rate = share of responses with overall ≥ {threshold}. Key drivers: Spearman correlation of an item with overall (importance) and the item mean (performance)."),
+    "rpt_def_complaints": ("投诉率 = 当月受理客诉数 / 当月报修（未取消）工单数。重复发生：同一原因分类和产品型号在 {recurrence_days} 天内再次发生。措施效果：完成前后各 {capa_days} 天同一原因分类（及产品型号）的客诉数，比率比精确条件检验（单侧 p < 0.05 为有效）。",
+                           "Complaint rate = complaints received in a month / non-cancelled tickets reported in it. Recurrence: same root cause and product model within {recurrence_days} days. CAPA effect: complaints with the same root cause (and model) in the {capa_days} days before vs after the action, exact conditional test of the rate ratio (effective when one-sided p < 0.05)."),
+    "rpt_monthly_title": ("售后服务月度统计表 · {month}", "Monthly after-sales statistics · {month}"),
+    "rpt_sheet_summary": ("汇总", "Summary"),
+    "rpt_sheet_types": ("按服务类型", "By ticket type"),
+    "rpt_sheet_dispatch": ("安装与派工", "Installations and dispatches"),
+    "rpt_sheet_complaints": ("客诉", "Complaints"),
+    "rpt_item": ("项目", "Item"),
+    "rpt_value": ("数值", "Value"),
+    "rpt_kind": ("类别", "Kind"),
+    "rpt_installation": ("安装调试", "Installation"),
+    "rpt_dispatch": ("派工（维修、保养、咨询）", "Dispatch (repair, maintenance, inquiry)"),
+    "rpt_complaint_rate": ("投诉率", "Complaint rate"),
+    "rpt_ci_low": ("95% 区间下限", "95% interval low"),
+    "rpt_ci_high": ("95% 区间上限", "95% interval high"),
+    "rpt_cp_by_department": ("按责任部门", "By responsible department"),
+    "rpt_err_quarter_format": ("季度格式应为 YYYYQn，例如 2026Q3：{value}", "a quarter is written YYYYQn, e.g. 2026Q3: {value}"),
+    "rpt_err_month_format": ("月份格式应为 YYYY-MM，例如 2026-10：{value}", "a month is written YYYY-MM, e.g. 2026-10: {value}"),
+    "rpt_err_unknown_quarter": ("数据仓库中没有季度 {value} 的数据（可用：{lo} 至 {hi}）",
+                                "the warehouse has no data for quarter {value} (available: {lo} to {hi})"),
+    "rpt_err_unknown_month": ("数据仓库中没有 {value} 月的数据（可用：{lo} 至 {hi}）",
+                              "the warehouse has no data for month {value} (available: {lo} to {hi})"),
+    "rpt_err_no_warehouse": ("{path} 处没有数据仓库（先运行 python -m pipelines demo 或 load）",
+                             "no warehouse at {path} (run python -m pipelines demo or load first)"),
+    "rpt_err_filter": ("筛选条件应为 维度=值[,值]，维度为 {dims} 之一：{value}",
+                       "a filter is DIM=VALUE[,VALUE] with DIM one of {dims}: {value}"),
+    "rpt_err_chrome": ("找不到用于绘制图表的 Chromium（安装 Debian 的 chromium，或设置 BROWSER_PATH）",
+                       "no Chromium to draw the charts (install Debian's chromium, or set BROWSER_PATH)"),
+    "rpt_download_header": ("季度报告", "Quarterly report"),
+    "rpt_download_caption": ("{quarter} 季度报告，应用本页的筛选条件（生成约需数秒）。", "The {quarter} report with this page's filters (takes a few seconds to generate)."),
+    "rpt_download_pdf": ("下载 PDF 报告", "Download PDF report"),
+    "rpt_download_pptx": ("下载 PPTX 报告", "Download PPTX report"),
+    "rpt_download_xlsx": ("下载 {month} 月度统计表（XLSX）", "Download the {month} monthly statistics (XLSX)"),
     # data page
     "upload": ("上传文件", "Upload files"),
     "upload_help": ("CSV（UTF-8 或 GBK）、XLSX 或 Parquet；文件名或工作表名标明数据源（如 工单.csv）",
@@ -235,7 +381,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cp_tab_list": ("客诉明细", "Complaint list"),
     "cp_pareto": ("原因分类帕累托图", "Pareto of root causes"),
     "cp_pareto_note": ("前 {k} 类原因（共 {n} 类）占客诉的 80%；{without} 起客诉尚无原因分类，未计入。",
-                       "The top {k} of {n} root causes make up 80% of the complaints; {without} complaints without a root cause are not counted."),
+                       "The top {k} of {n} root causes make up 80% of the complaints; complaints without a root cause ({without}) are not counted."),
     "cp_pick_cause": ("选择一行查看该原因的客诉。", "Select a row to see the complaints of that root cause."),
     "cp_complaints_of": ("原因分类“{cause}”的客诉", "Complaints with root cause “{cause}”"),
     "cp_root_cause": ("原因分类", "Root cause"),
@@ -279,6 +425,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "cp_capa_effect": ("纠正预防措施效果", "CAPA effect"),
     "cp_capa_effect_note": ("每项已完成措施：完成前后各 {days} 天内同一原因分类（及产品型号）的客诉数，按比率比做精确条件检验（单侧 p < 0.05 为有效）；观察期未满的为“观察期未满”。按完成月份筛选。",
                             "Each completed CAPA: complaints with the same root cause (and product model) in the {days} days before and after it was done, rate ratio with an exact conditional test (effective when one-sided p < 0.05); an incomplete after-window is pending. Filtered by the month the CAPA was done."),
+    "cp_capa_limited": ("表中显示最近完成的 {n} 项措施（共 {total} 项；上面的统计包含全部）。",
+                        "The table shows the {n} most recently completed CAPAs ({total} in all; the tally above counts all)."),
     "cp_capa_owner": ("措施负责人", "CAPA owner"),
     "cp_capa_done": ("完成时间", "Done at"),
     "cp_before": ("完成前客诉", "Complaints before"),
@@ -290,6 +438,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "cp_list": ("客诉明细", "Complaint list"),
     "cp_list_by": ("按…筛选", "Narrow by"),
     "cp_list_value": ("取值", "Value"),
+    "cp_list_limited": ("仅显示最新的 {n} 起客诉；按某个取值筛选可查看更早的。",
+                        "Only the latest {n} complaints are shown; narrow by a value to see older ones."),
     "cp_by_category": ("投诉类别", "Category"),
     "cp_by_severity": ("严重程度", "Severity"),
     "cp_by_root_cause_category": ("原因分类", "Root cause"),
@@ -463,11 +613,29 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 _LAST = ["zh"]  # the language of the latest script run, for calls made outside one
+# A language forced by `using` (reports): per thread / task, so that a report generated for one
+# session (e.g. on download_button's worker thread) never changes another session's language.
+_FORCED: ContextVar[str | None] = ContextVar("forced_language", default=None)
+
+
+@contextmanager
+def using(language: str):
+    """Within the block, `lang()` (and so `t`) returns `language` (zh or en), in or outside a script run."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}: one of {', '.join(LANGUAGES)}")
+    token = _FORCED.set(language)
+    try:
+        yield
+    finally:
+        _FORCED.reset(token)
 
 
 def lang() -> str:
     """The current language: the session's choice, else Chinese. Outside a script run (AppTest
     formats widget options after the run) the language of the latest run is used."""
+    forced = _FORCED.get()
+    if forced:
+        return forced
     if get_script_run_ctx(suppress_warning=True) is None:
         return _LAST[0]
     value = st.session_state.get("lang", "zh")

@@ -29,8 +29,10 @@ def test_xlsx_keeps_numbers_numeric_and_text_inert():
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx(frame(), "评论")))
     ws = wb["评论"]
     col_a = [ws.cell(row=r, column=1).value for r in range(2, 10)]
-    # XLSX cannot hold NUL (dropped after the apostrophe went in); XML reads CR back as LF
-    assert col_a[:7] == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "'\tx", "'\nx", "'x"]
+    # XLSX cannot hold NUL (dropped after the apostrophe went in); an XML reader without lxml
+    # normalises the stored CR to LF
+    assert col_a[:5] == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "'\tx"]
+    assert col_a[5] in ("'\rx", "'\nx") and col_a[6] == "'x"
     assert col_a[7] == "fine 好"
     assert ws.cell(row=2, column=2).value == 0.5 and ws.cell(row=9, column=3).value == -8
     assert ws.cell(row=2, column=1).data_type == "s"

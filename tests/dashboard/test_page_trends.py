@@ -98,11 +98,10 @@ def test_english_with_a_region_and_a_month_drill_down(data_dir):
 
 
 def test_chosen_kpi_only_and_single_month_asks_for_three_months(data_dir):
-    oct_ = date(2026, 10, 1)
-    at = _run(period_kind="month", range_month=(oct_, oct_), trend_kpis=["capa_timeliness"])
+    at = _run(period_kind="month", range_month=("2026-10", "2026-10"), trend_kpis=["capa_timeliness"])
     assert [tab.label for tab in at.tabs] == ["纠正措施按期完成率"]
     assert [i.value for i in at.info] == ["趋势检验至少需要 3 个月的数据（当前 1 个月）。"]
-    (n,), = _query(data_dir, "select count(*) from kpi_events where kpi = 'capa_timeliness' and month = ?", [oct_])
+    (n,), = _query(data_dir, "select count(*) from kpi_events where kpi = 'capa_timeliness' and month = ?", [date(2026, 10, 1)])
     assert int(_frame(at, "trend_month_capa_timeliness")["样本数"].iloc[0]) == n
     assert len(_charts(at)) == 2
 
@@ -113,7 +112,7 @@ OOC_COLUMNS = ["Month", "Rate", "n", "Lower limit", "Upper limit", "Rules"]
 def test_out_of_control_points_are_listed_with_their_rules(data_dir):
     # demo data, 2024-11 .. 2026-10: first-time fix runs above its centre line for 8 months from
     # 2024-12 (rule 4) and sits beyond 1 sigma below it in 2026-04 .. 2026-08 (rule 3)
-    at = _run(lang="en", range_quarter=(date(2024, 11, 1), date(2026, 10, 1)), trend_kpis=["first_time_fix"])
+    at = _run(lang="en", range_quarter=("2024Q4", "2026Q4"), trend_kpis=["first_time_fix"])
     tables = [d.value for d in at.dataframe if list(d.value.columns) == OOC_COLUMNS]
     assert len(tables) == 1
     ooc = tables[0]

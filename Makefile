@@ -15,17 +15,20 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-# Debian packages the tests and reports need: Chromium for the browser test, Noto CJK fonts for
-# Chinese text in screenshots and PDFs. Installed once, from Debian's archive (needs root).
+# Debian packages the tests and reports need: Chromium for the browser test and for drawing the
+# reports' charts (kaleido), Noto CJK fonts for Chinese text in screenshots and charts, WenQuanYi
+# Micro Hei (TrueType) embedded in the PDF reports. Installed once, from Debian's archive (needs root).
 system:
-	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    chromium fonts-noto-cjk fontconfig >/dev/null; }
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+	  && fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei" || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends chromium fonts-noto-cjk fonts-wqy-microhei fontconfig >/dev/null; \
+	  else echo "note: run 'sudo make system' for chromium and CJK fonts (reports and browser tests)"; fi; }
 
 demo: setup
 	$(BIN)/python -m pipelines demo
 
-run: setup
+run: setup system
 	test -f data/warehouse.duckdb || $(BIN)/python -m pipelines demo
 	$(BIN)/streamlit run dashboard/streamlit_app.py --server.port 8501 --server.headless true
 

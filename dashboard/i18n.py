@@ -185,6 +185,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rpt_incomplete": ("不完整：{names} 本季度无事件，服务满意率按其余加权指标重新分配权重计算。",
                        "Incomplete: {names} had no events this quarter; the composite is taken over the other weighted KPIs with their weights rescaled."),
     "rpt_incomplete_mark": ("（不完整）", "(incomplete)"),
+    "rpt_partial_quarter": ("本季度尚未结束：数字截至 {as_of}。", "The quarter is not over: figures as of {as_of}."),
     "rpt_summary_counts": ("{met} / {total} 项加权指标达标，{sig} 项显著低于目标。",
                            "{met} of {total} weighted KPIs met their targets; {sig} significantly below target."),
     "rpt_weighted_kpis": ("服务满意率与四项加权指标", "Composite and the four weighted KPIs"),

@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import charts, components, data
 from dashboard.complaints_parts import label, mapped, month_text, yes_no
 from dashboard.i18n import t
+from dashboard.report.downloads import monthly_download
 
 COSTS = ("labor_cost", "travel_cost", "material_cost", "transport_cost")
 MONEY = st.column_config.NumberColumn(format="localized")
@@ -25,6 +26,7 @@ if costs.empty:
     components.empty()
     st.stop()
 st.caption(t("cost_note_filtered" if f.has_dims else "cost_note"))
+monthly_download(f.end, f)  # the monthly statistics (XLSX) of the range's last month, these filters
 costs["period"] = month_text(costs["month"])
 costs["type"] = mapped(costs["ticket_type"], lambda v: label("ttype", v))
 install = costs["ticket_type"] == "installation"

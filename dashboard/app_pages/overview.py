@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import charts, components, data
 from dashboard.i18n import t
+from dashboard.report.downloads import quarterly_downloads
 
 ident, f = st.session_state.get("ident"), st.session_state.get("filters")
 st.header(t("page_overview"))
@@ -69,3 +70,6 @@ components.table(shown, f"scorecard_{quarter}", "overview_scorecard",
                  column_config={t("rate"): st.column_config.NumberColumn(format="percent"),
                                 t("target"): st.column_config.NumberColumn(format="percent"),
                                 t("weight"): st.column_config.NumberColumn(format="percent")})
+
+# the quarterly report (PDF / PPTX) of the end quarter, with this page's filters
+quarterly_downloads(quarter, f)

@@ -1,0 +1,135 @@
+"""Number and value formatting shared by the report documents (text cells of PDF / PPTX tables)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+
+from dashboard import data
+from dashboard.complaints_parts import label, missing
+from dashboard.i18n import lang, t
+
+
+def pct(x, digits: int = 1) -> str:
+    """0.8632 -> '86.3%'; '—' when missing."""
+    return "—" if missing(x) else f"{float(x) * 100:.{digits}f}%"
+
+
+def interval(low, high, digits: int = 1) -> str:
+    return "—" if missing(low) or missing(high) else f"{pct(low, digits)}–{pct(high, digits)}"
+
+
+def count(x) -> str:
+    return "—" if missing(x) else f"{int(x):,}"
+
+
+def number(x, digits: int = 1) -> str:
+    return "—" if missing(x) else f"{float(x):,.{digits}f}"
+
+
+def money(x) -> str:
+    return "—" if missing(x) else f"{float(x):,.0f}"
+
+
+def pp(x) -> str:
+    """A difference of rates in percentage points, signed: 0.012 -> '+1.2'."""
+    return "—" if missing(x) else f"{float(x) * 100:+.1f}".replace("-", "−")
+
+
+def p_value(p) -> str:
+    if missing(p):
+        return "—"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def month(value) -> str:
+    return "—" if missing(value) else pd.Timestamp(value).strftime("%Y-%m")
+
+
+def day(value) -> str:
+    return "—" if missing(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def minute(value) -> str:
+    return "—" if missing(value) else pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+
+
+def clip(text, width: int = 40) -> str:
+    """User text shortened for a table cell (the report is a summary; the page shows it in full)."""
+    if missing(text):
+        return ""
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def kpi_name(row) -> str:
+    return row["name_zh"] if lang() == "zh" else row["name_en"]
+
+
+def item_name(row) -> str:
+    value = row.get("name_zh") if lang() == "zh" else row.get("name_en")
+    return str(row["item"]) if missing(value) else str(value)
+
+
+def dim_value(dim: str, value: str) -> str:
+    if dim == "customer_tier":
+        return label("tier", value)
+    if dim == "channel":
+        return label("ch", value)
+    return str(value)
+
+
+def filters_text(f: data.Filters | None) -> str:
+    """The dimension filters as one line ('区域：华北；渠道：电话'), or 'none' (SPEC §9: stated on the cover)."""
+    sep, join = ("；", "、") if lang() == "zh" else ("; ", ", ")
+    colon = "：" if lang() == "zh" else ": "
+    parts = [f"{t(dim)}{colon}{join.join(dim_value(dim, v) for v in f.dim(dim))}"
+             for dim in data.DIMENSIONS if f is not None and f.dim(dim)]
+    return sep.join(parts) if parts else t("rpt_filters_none")
+
+
+def now_text(time_zone: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(time_zone)).strftime("%Y-%m-%d %H:%M")
+
+
+def verdict(row, small_n: int) -> str:
+    """Met / significant miss / not significant / small n (SPEC §8), or no events."""
+    if missing(row["n"]) or int(row["n"]) == 0:
+        return t("rpt_v_none")
+    v = row["verdict"]
+    if v == "met":
+        return t("rpt_v_met_small", n=small_n) if int(row["n"]) < small_n else t("rpt_v_met")
+    if v == "small_n":
+        return t("rpt_v_small", n=small_n)
+    key = "rpt_v_sig" if v == "significant_miss" else "rpt_v_notsig"
+    return t(key, p=p_value(row["p_value"]))
+
+
+def composite_verdict(comp: dict) -> str:
+    if missing(comp["rate"]):
+        return t("rpt_v_none")
+    if comp["met"]:
+        return t("rpt_v_met")
+    return t("rpt_v_comp_sig" if comp["ci_high"] < comp["target"] else "rpt_v_comp_notsig")
+
+
+def change(row) -> str:
+    if missing(row["diff"]):
+        return "—"
+    return t("rpt_change_value", d=pp(row["diff"]), lo=pp(row["diff_low"]), hi=pp(row["diff_high"]),
+             sig=t("rpt_change_sig" if row["diff_sig"] else "rpt_change_notsig"))
+
+
+def rate_labels(**extra) -> dict:
+    """Translated labels of the rate charts (charts.target_line / control_chart)."""
+    keys = {"period": t("month"), "rate": t("rate"), "ci": t("ci"), "n": t("n"), "target": t("target"),
+            "met": t("met"), "missed": t("missed"), "no_data": t("no_data"), "centre": t("trend_centre"),
+            "limits": t("trend_limits"), "in_control": t("trend_in_control"),
+            "out_of_control": t("trend_out_of_control"), "rules": t("trend_rules"),
+            "laney_note": t("trend_laney_note"), "p_note": t("trend_p_note")}
+    keys.update({f"rule_{k}": t(f"rule_{k}") for k in range(1, 5)})
+    keys.update(extra)
+    return keys

@@ -12,7 +12,7 @@ from pipelines.mapping import load_mapping
 from pipelines.settings import ROOT, load_settings
 
 SETTINGS = load_settings()
-REAL = ROOT.parent / "shared" / "real"
+REAL = ROOT / "tests" / "fixtures" / "real"  # verbatim copies of ../shared/real (public data)
 
 
 def landed(data: Path, source: str, columns: str = "*", where: str = "true") -> list[tuple]:

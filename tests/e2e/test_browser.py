@@ -4,6 +4,7 @@ console error; a screenshot of each page is saved for a human to look at."""
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.browser import PAGES, ROOT, browser, open_app, open_page, served, settle
 
@@ -45,6 +46,8 @@ def test_a_shared_url_restores_the_view_and_survives_page_switches(site):
     for index in (0, 1, 2):
         if index:
             open_page(page, index, "en")
-        assert page.locator('[data-testid="stSliderThumbValue"]').all_inner_texts() == ["2026-03", "2026-09"]
+        # the sidebar can render a moment after the page's heading: wait for it, do not sample it
+        expect(page.locator('[data-testid="stSliderThumbValue"]')).to_have_text(["2026-03", "2026-09"],
+                                                                               timeout=30_000)
         assert "region=%E5%8D%8E%E4%B8%9C" in page.url and "period=month" in page.url
     page.close()

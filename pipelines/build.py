@@ -1,9 +1,17 @@
 """Build the warehouse (SPEC §2): `dbt build` of sql/ into a new DuckDB file, then publish it.
 
-Under the data directory's lock: a fresh `data/.build-<id>.duckdb` gets the settings tables, dbt
-builds every model and runs every test in it, the file is checkpointed and closed (no .wal beside
-it) and renamed over `data/warehouse.duckdb` in one atomic step. Any failure removes the new file
-and leaves the published warehouse as it was. No KPI logic lives here (SPEC §2).
+Under the data directory's lock: a fresh `data/.build-warehouse.duckdb` gets the settings tables
+(settings_build among them: as_of, built_at, app_version), dbt builds every model and runs every
+data test in it, the file is checkpointed and closed (no .wal beside it) and renamed over
+`data/warehouse.duckdb` in one atomic step. Any failure removes the new file and leaves the
+published warehouse as it was. No KPI logic lives here (SPEC §2).
+
+Speed: dbt keeps its parsed project in `data/.dbt/target` and re-parses only what changed (partial
+parsing). That works because nothing dbt parses changes from one build to the next: the build
+file has a fixed name, and the per-build values (as_of, built_at) reach the models through the
+settings_build table, not through dbt vars (a changed var makes dbt re-parse everything). The dbt
+unit tests test SQL logic, not data: they run in the test suite (tests/sql/test_dbt_unit_tests.py),
+not in every build.
 """
 
 from __future__ import annotations
@@ -11,10 +19,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import threading
 import time
-import uuid
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,6 +32,12 @@ from .settings import Settings
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 WAREHOUSE = "warehouse.duckdb"
+# The build file: a fixed name, as dbt's partial parsing re-parses everything when the database
+# path changes; it is only ever written under the data directory's lock.
+BUILD_FILE = ".build-warehouse.duckdb"
+DBT_STATE = ".dbt"  # dbt's target directory (parsed project, compiled SQL) lives in data/.dbt/target
+# Every model and data test; the unit tests run in the test suite (run_unit_tests).
+BUILD_COMMAND = ("build", "--exclude-resource-type", "unit_test")
 APP_VERSION = __version__
 # Marts whose row counts build() reports.
 COUNTED = (
@@ -73,17 +85,19 @@ def build(data: Path, settings: Settings, as_of: datetime | None = None, app_ver
     with landing.lock(data):
         if not landing.batch_dirs(data):
             raise BuildError(f"no data loaded yet: {landing.landing_dir(data) / 'batches'} holds no batch")
-        for stale in data.glob(".build-*.duckdb"):  # left by a killed build; the lock says none runs
+        new = data / BUILD_FILE
+        # left by a killed build (the lock says none runs): the file, its write-ahead log (a stale
+        # one would be replayed into the new file) and DuckDB's spill directory
+        leftovers = {data / p.name.removesuffix(".wal").removesuffix(".tmp") for p in data.glob(".build-*.duckdb*")}
+        for stale in leftovers | {new}:
             _remove(stale)
-        new = data / f".build-{uuid.uuid4().hex[:12]}.duckdb"
         try:
-            _write_settings_tables(new, settings)
-            dbt_vars = settings.dbt_vars(as_of.strftime("%Y-%m-%d %H:%M:%S")) | {
-                "landing_dir": _sql_literal_body(landing.landing_dir(data).as_posix()),
-                "app_version": _sql_literal_body(app_version),
-                "built_at": resolve_as_of(None, settings.time_zone).strftime("%Y-%m-%d %H:%M:%S"),
-            }
-            warnings = _run_dbt(new, dbt_vars, data / "logs")
+            built_at = resolve_as_of(None, settings.time_zone)
+            _write_settings_tables(new, settings, as_of=as_of, built_at=built_at, app_version=app_version)
+            results = _run_dbt(
+                new, _dbt_vars(data, settings), data / "logs", data / DBT_STATE / "target", BUILD_COMMAND
+            )
+            warnings = [f"{r.node.name}: {_one_line(r.message)}" for r in results if str(r.status) == "warn"]
             counts = _finalise(new)
             _publish(new, warehouse_path(data))
         except BaseException:
@@ -96,6 +110,23 @@ def build(data: Path, settings: Settings, as_of: datetime | None = None, app_ver
         "counts": counts,
         "warnings": warnings,
     }
+
+
+def run_unit_tests(data: Path, settings: Settings, work: Path) -> list[str]:
+    """Run the dbt unit tests of sql/ (model logic on fixed input rows) against a copy of the
+    warehouse built in `data`, whose relations give the inputs their column types; `work` holds the
+    copy, dbt's target directory and its log. Returns the names of the unit tests that passed,
+    raises BuildError naming those that failed. The build itself leaves them out (module doc)."""
+    work.mkdir(parents=True, exist_ok=True)
+    copy = work / "unit-tests.duckdb"
+    shutil.copyfile(warehouse_path(data), copy)
+    try:
+        results = _run_dbt(
+            copy, _dbt_vars(data, settings), work / "logs", work / "target", ("test", "--select", "test_type:unit")
+        )
+    finally:
+        _remove(copy)
+    return [r.node.name for r in results if str(r.status) == "pass"]
 
 
 def read_meta(data: Path) -> dict:
@@ -113,15 +144,28 @@ def read_meta(data: Path) -> dict:
     return dict(zip(names, row, strict=True)) if row else {}
 
 
+def _dbt_vars(data: Path, settings: Settings) -> dict:
+    """The dbt vars: the scalar settings and the landing directory, which change only when the
+    settings or the data directory do (as_of travels in settings_build, see the module doc)."""
+    dbt_vars = settings.dbt_vars("")
+    del dbt_vars["as_of"]
+    return dbt_vars | {"landing_dir": _sql_literal_body(landing.landing_dir(data).as_posix())}
+
+
 def _sql_literal_body(text: str) -> str:
     """Text placed inside a single-quoted SQL literal by the dbt models."""
     return text.replace("'", "''")
 
 
-def _write_settings_tables(path: Path, settings: Settings) -> None:
-    """The tabular settings (SPEC §4) as the tables of source `settings` (sql/models/staging)."""
+def _write_settings_tables(
+    path: Path, settings: Settings, as_of: datetime, built_at: datetime, app_version: str
+) -> None:
+    """The tabular settings (SPEC §4) and this build's settings_build row (as_of, built_at,
+    app_version) as the tables of source `settings` (sql/models/staging)."""
     con = duckdb.connect(str(path))
     try:
+        con.execute("create table settings_build (as_of timestamp, built_at timestamp, app_version varchar)")
+        con.execute("insert into settings_build values (?, ?, ?)", [as_of, built_at, app_version])
         con.execute(
             "create table settings_kpi (kpi varchar, name_zh varchar, name_en varchar, "
             "owner_department varchar, target double, weight double, sort_order integer)"
@@ -153,25 +197,27 @@ def _write_settings_tables(path: Path, settings: Settings) -> None:
         con.close()
 
 
-def _run_dbt(path: Path, dbt_vars: dict, log_dir: Path) -> list[str]:
-    """`dbt build` in-process against the new file; raises BuildError naming the failing nodes."""
+def _run_dbt(path: Path, dbt_vars: dict, log_dir: Path, target: Path, command: tuple[str, ...]) -> list:
+    """One dbt command in-process against the DuckDB file `path`, with dbt's parsed project kept in
+    `target`; returns dbt's node results, raises BuildError naming the failing nodes."""
     from dbt.cli.main import dbtRunner  # imported here: dbt takes a second to import
 
     log_dir.mkdir(parents=True, exist_ok=True)
+    target.mkdir(parents=True, exist_ok=True)
     saved = {k: os.environ.get(k) for k in ("AFTERSALES_BUILD_DB", "DO_NOT_TRACK")}
-    with _DBT_LOCK, tempfile.TemporaryDirectory(prefix="aftersales-dbt-") as target:
+    with _DBT_LOCK:
         os.environ["AFTERSALES_BUILD_DB"] = str(path)
         os.environ["DO_NOT_TRACK"] = "1"
         try:
             res = dbtRunner().invoke(
                 [
-                    "build",
+                    *command,
                     "--project-dir",
                     str(SQL_DIR),
                     "--profiles-dir",
                     str(SQL_DIR),
                     "--target-path",
-                    target,
+                    str(target),
                     "--log-path",
                     str(log_dir),
                     "--vars",
@@ -181,7 +227,8 @@ def _run_dbt(path: Path, dbt_vars: dict, log_dir: Path) -> list[str]:
                     "--log-level-file",
                     "info",
                     "--no-use-colors",
-                    "--no-partial-parse",
+                    "--partial-parse",
+                    "--no-write-json",  # manifest.json, run_results.json: nothing reads them
                     "--no-send-anonymous-usage-stats",
                 ]
             )
@@ -194,13 +241,14 @@ def _run_dbt(path: Path, dbt_vars: dict, log_dir: Path) -> list[str]:
             _close_dbt_duckdb()
     results = list(getattr(res.result, "results", None) or [])
     failed = [r for r in results if str(r.status) in ("error", "fail", "runtime error")]
+    what = f"dbt {command[0]} failed"
     if failed:
         details = "; ".join(f"{r.node.resource_type} {r.node.name}: {_one_line(r.message)}" for r in failed[:5])
         more = f" (and {len(failed) - 5} more)" if len(failed) > 5 else ""
-        raise BuildError(f"dbt build failed: {details}{more} (log: {log_dir / 'dbt.log'})")
+        raise BuildError(f"{what}: {details}{more} (log: {log_dir / 'dbt.log'})")
     if res.exception is not None or not res.success:
-        raise BuildError(f"dbt build failed: {_one_line(str(res.exception or 'see log'))} (log: {log_dir / 'dbt.log'})")
-    return [f"{r.node.name}: {_one_line(r.message)}" for r in results if str(r.status) == "warn"]
+        raise BuildError(f"{what}: {_one_line(str(res.exception or 'see log'))} (log: {log_dir / 'dbt.log'})")
+    return results
 
 
 def _close_dbt_duckdb() -> None:

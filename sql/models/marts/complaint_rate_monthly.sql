@@ -11,7 +11,7 @@ tickets as (
 
 complaints as (
 
-    select * from {{ ref('stg_complaints') }}
+    select * from {{ ref('int_complaints_enriched') }}
 
 ),
 

@@ -17,13 +17,13 @@ tickets as (
 
 responses as (
 
-    select * from {{ ref('stg_surveys') }}
+    select * from {{ ref('survey_responses') }}
 
 ),
 
 complaints as (
 
-    select * from {{ ref('stg_complaints') }}
+    select * from {{ ref('int_complaints_enriched') }}
 
 ),
 

@@ -1,10 +1,25 @@
 -- One row per settled KPI event (SPEC §5): its month and quarter are those of its settle time;
--- pending events are in no period and not here.
+-- pending events are in no period and not here. The events of each KPI come from its own model
+-- (models/intermediate/kpis, ephemeral: compiled in here), all with the same columns.
+{%- set kpi_models = [
+    'int_first_time_fix_events',
+    'int_quote_timeliness_events',
+    'int_repair_timeliness_events',
+    'int_complaint_satisfaction_events',
+    'int_response_timeliness_events',
+    'int_onsite_timeliness_events',
+    'int_complaint_closure_timeliness_events',
+    'int_capa_timeliness_events',
+] %}
 with
 
 events as (
 
-    select * from {{ ref('int_kpi_events_unioned') }}
+    {% for model in kpi_models -%}
+    select * from {{ ref(model) }}
+    {% if not loop.last %}union all by name
+    {% endif -%}
+    {% endfor %}
 
 ),
 

@@ -1,6 +1,13 @@
 -- One row describing this build: its as-of time, when it ran, how many landing batches it read
--- and the app version (SPEC §5). built_at and app_version come from pipelines/build.py.
+-- and the app version (SPEC §5). as_of, built_at and app_version come from pipelines/build.py
+-- (settings_build).
 with
+
+build as (
+
+    select * from {{ ref('stg_settings_build') }}
+
+),
 
 load_files as (
 
@@ -11,11 +18,12 @@ load_files as (
 final as (
 
     select
-        {{ as_of() }} as as_of,
-        cast('{{ var("built_at") }}' as timestamp) as built_at,
+        build.as_of,
+        build.built_at,
         (select count(distinct load_id) from load_files where is_batch) as landing_batches,
-        '{{ var("app_version") }}' as app_version,
+        build.app_version,
         '{{ var("time_zone") }}' as time_zone
+    from build
 
 )
 

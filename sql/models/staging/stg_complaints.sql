@@ -2,6 +2,9 @@
 -- defaults: severity general, due_at = received_at + the complaint SLA. A follow-up whose time
 -- (followup_at, else closed_at) lies after as_of has no result yet; nor has a CAPA not yet done
 -- a verified effectiveness.
+-- Ephemeral (read by int_complaints_enriched only): compiled into it, no view of its own.
+{{ config(materialized='ephemeral') }}
+
 with
 
 source as not materialized (

@@ -1,4 +1,8 @@
 -- Customers as last loaded (latest batch wins); empty tier derived from the prior-year revenue (SPEC §3).
+-- Ephemeral: compiled into each model reading it (as a view, it was re-read by each anyway), so
+-- that int_tickets_enriched waits for no other model and the build starts with it.
+{{ config(materialized='ephemeral') }}
+
 with
 
 source as not materialized (

@@ -1,5 +1,8 @@
 -- Load history: the files of every committed batch plus the log of loads that landed no batch
 -- (landing/log, which may hold no file yet).
+-- Ephemeral (read by the load_files and meta_build marts only): compiled into it, no view of its own.
+{{ config(materialized='ephemeral') }}
+
 with
 
 batch_files as (

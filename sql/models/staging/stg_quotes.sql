@@ -1,4 +1,7 @@
 -- Repair quotes as known at the as-of time (latest batch wins, SPEC §4 as-of cut).
+-- Ephemeral (read by int_quotes_enriched only): compiled into it, no view of its own.
+{{ config(materialized='ephemeral') }}
+
 with
 
 source as not materialized (

@@ -1,4 +1,7 @@
 -- Rejected input rows with their reasons, as the loads recorded them.
+-- Ephemeral (read by the rejected_rows mart only): compiled into it, no view of its own.
+{{ config(materialized='ephemeral') }}
+
 with
 
 source as (

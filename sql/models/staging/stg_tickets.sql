@@ -1,5 +1,8 @@
 -- Service orders as known at the as-of time: latest batch wins, tickets reported after as_of are left
 -- out, event times after as_of are not yet happened (SPEC §4); status defaults per SPEC §3.
+-- Ephemeral (read by int_tickets_enriched only): compiled into it, no view of its own.
+{{ config(materialized='ephemeral') }}
+
 with
 
 source as not materialized (

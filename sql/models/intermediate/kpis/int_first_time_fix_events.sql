@@ -3,11 +3,10 @@
 -- fixed_first_visit) and no other non-cancelled repair of the same customer_id and serial_no
 -- reported after resolved_at and at most ftf_window_days after it.
 --
--- Repeat detection without a self-join: per unit, put every repair report and every candidate's
--- resolution on one time line. The earliest report strictly after a resolution is the running
--- minimum of report times over the rows that follow it; a report at exactly resolved_at sorts
--- before the resolution (kind 0 < 1) and so is not "after". Any repeat within the window exists
--- iff that earliest later report lies within it.
+-- Repeat detection without a self-join: an ASOF join finds, per candidate, the earliest repair
+-- report of the same unit strictly after its resolution (a report exactly at resolved_at, or the
+-- candidate's own, is not "after"); any repeat within the window exists iff that one lies within
+-- it. Sort-based, so a unit with very many repairs costs n log n, not n².
 with
 
 repairs as (
@@ -30,44 +29,14 @@ candidates as (
 
 ),
 
-unit_timeline as (
+unit_reports as (
 
     select
         customer_id,
         serial_no,
-        reported_at as timeline_at,
-        0 as kind,
-        reported_at as report_at,
-        null as ticket_id
+        reported_at
     from repairs
     where serial_no is not null
-
-    union all
-
-    select
-        customer_id,
-        serial_no,
-        resolved_at as timeline_at,
-        1 as kind,
-        null as report_at,
-        ticket_id
-    from candidates
-    where serial_no is not null
-
-),
-
-next_reports as (
-
-    select
-        ticket_id,
-        min(report_at) over (
-            partition by customer_id, serial_no
-            order by timeline_at desc, kind desc
-            rows between unbounded preceding and 1 preceding
-        ) as next_report_at,
-        kind
-    from unit_timeline
-    qualify kind = 1
 
 ),
 
@@ -79,7 +48,7 @@ final as (
         candidates.resolved_at as settled_at,
         candidates.is_fixed_first_visit
         and coalesce(
-            next_reports.next_report_at
+            next_reports.reported_at
             > candidates.resolved_at + to_days(cast({{ var('ftf_window_days') }} as integer)),
             true
         ) as success,
@@ -95,8 +64,10 @@ final as (
         candidates.customer_tier,
         candidates.channel
     from candidates
-    left join next_reports
-        on candidates.ticket_id = next_reports.ticket_id
+    asof left join unit_reports as next_reports
+        on candidates.customer_id = next_reports.customer_id
+        and candidates.serial_no = next_reports.serial_no
+        and next_reports.reported_at > candidates.resolved_at
 
 )
 

@@ -1,18 +1,20 @@
 -- Survey responses with their index (SPEC §4): the weighted mean of the answered items (weights
 -- of unanswered items dropped, the rest rescaled) mapped to 0–100; null with no answered item.
--- Also the customer's tier weight for group means (unknown customer: general) and the response's
--- dimensions (its ticket, else its customer).
+-- Only the items of the response's own survey type count (SPEC §3). Also the customer's tier
+-- weight for group means (unknown customer: general) and the response's dimensions (its ticket,
+-- else its customer). stg_surveys is read once (materialised CTE) for both the item scores and
+-- the response rows.
 with
 
-surveys as (
+surveys as materialized (
 
     select * from {{ ref('stg_surveys') }}
 
 ),
 
-item_scores as (
+survey_items as (
 
-    select * from {{ ref('int_survey_item_scores_unpivoted') }}
+    select * from {{ ref('stg_settings_survey_items') }}
 
 ),
 
@@ -25,6 +27,34 @@ customers as (
 tickets as (
 
     select * from {{ ref('int_tickets_enriched') }}
+
+),
+
+item_columns as (
+
+    select * exclude (
+        customer_id, ticket_id, sent_at, responded_at, respondent_role,
+        overall, nps, comment, load_id
+    )
+    from surveys
+
+),
+
+-- one row per answered item (an empty score is not answered and drops out), with its weight
+item_scores as (
+
+    select
+        unpivoted.response_id,
+        unpivoted.score,
+        survey_items.weight
+    from (
+        unpivot item_columns
+        on columns(* exclude (response_id, survey_type))
+        into name item value score
+    ) as unpivoted
+    inner join survey_items
+        on unpivoted.survey_type = survey_items.survey_type
+        and unpivoted.item = survey_items.item
 
 ),
 

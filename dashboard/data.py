@@ -510,7 +510,8 @@ def _survey_groups(run, f: Filters, bys: tuple[str, ...]) -> dict[str, pd.DataFr
     sets = ", ".join("(survey_type)" if b == "all" else f"({b}, survey_type)" for b in bys)
     df = run(f"""
         select {"".join(f"grouping({k}) as g_{k}, {k}, " for k in keys)}survey_type, count(*) as responses,
-               sum(tier_weight * csi) / sum(tier_weight) filter (where csi is not null) as csi,
+               cast(sum(cast(tier_weight * csi as decimal(38, 10)))
+                    / sum(cast(tier_weight as decimal(38, 10))) filter (where csi is not null) as double) as csi,
                count(csi) as scored_responses, count(overall) as rated_responses,
                cast(count_if(is_satisfied) as bigint) as satisfied_responses,
                count_if(is_satisfied) / nullif(count(overall), 0) as satisfaction_rate

@@ -15,7 +15,12 @@ final as (
         month,
         survey_type,
         count(*) as responses,
-        sum(tier_weight * csi) / sum(tier_weight) filter (where csi is not null) as csi,
+        -- exact decimal sums, so the same data gives the same CSI to the last bit on every build
+        cast(
+            sum(cast(tier_weight * csi as decimal(38, 10)))
+            / sum(cast(tier_weight as decimal(38, 10))) filter (where csi is not null)
+            as double
+        ) as csi,
         count(csi) as scored_responses,
         count(overall) as rated_responses,
         count_if(is_satisfied) as satisfied_responses,

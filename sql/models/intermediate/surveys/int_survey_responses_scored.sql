@@ -63,7 +63,9 @@ response_scores as (
     select
         response_id,
         count(*) as answered_items,
-        sum(weight * score) / nullif(sum(weight), 0) as item_score
+        -- exact decimal sums: a float sum's result depends on the order threads combine it in
+        sum(cast(weight * score as decimal(38, 10)))
+        / nullif(sum(cast(weight as decimal(38, 10))), 0) as item_score
     from item_scores
     group by response_id
 

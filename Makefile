@@ -30,7 +30,7 @@ demo: setup
 
 run: setup system
 	test -f data/warehouse.duckdb || $(BIN)/python -m pipelines demo
-	$(BIN)/streamlit run dashboard/streamlit_app.py --server.port 8501 --server.headless true
+	$(BIN)/python -m dashboard.serve --server.port 8501 --server.headless true
 
 test: setup system
 	$(BIN)/ruff check .

@@ -2,17 +2,24 @@
 first render ≤ 2 s, a session's memory ≤ 150 MB).
 
 - Query time: each page is run through AppTest 20 times after one warm-up; before every run the
-  query cache is cleared, and the time spent inside data._run (DuckDB) is summed for the page. The
+  query cache is cleared, and the wall time the page's script spends in data.py's query runners
+  (_run, _run_bundle, _run_parallel: DuckDB and the shaping of its results) is summed. The
   warehouse file is warm in the OS cache, the Streamlit cache is not.
-- Render time: a real Chromium opens each page of the served app (cold Streamlit cache) and waits
-  until the script has finished and the network is idle.
-- Session memory: RSS growth of the server process over one browser session visiting every page.
+- Render time: a fresh server and a fresh Chromium; the app's entry page (Overview) is opened,
+  then every other page from the sidebar (cold query cache each), and each is timed until the
+  script has finished, nothing is still loading and every visible chart is drawn. The entry page's
+  time includes loading Streamlit's frontend and plotly.js into the browser, so it is reported
+  apart from the pages opened from the sidebar.
+- Session memory: RSS growth of the server over a session that visits every page with queries of
+  its own, after a first session; the first session's growth (which also fills the process-wide
+  caches: DuckDB's blocks, the shared query cache) is printed beside it.
 """
 
 from __future__ import annotations
 
 import os
 import statistics
+import threading
 import time
 from pathlib import Path
 
@@ -37,26 +44,23 @@ def query_times(data: Path) -> dict[str, list[float]]:
     from dashboard import data as d
 
     spent = [0.0]
-    original = d._run
+    originals = {name: getattr(d, name) for name in ("_run", "_run_bundle", "_run_parallel")}
 
-    def timed(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            spent[0] += time.perf_counter() - start
+    def timed(fn):
+        def wrapper(*args, **kwargs):
+            # only the script thread's calls count: the pool threads of _run_parallel run inside a
+            # timed call, and their overlapping times must not be added up
+            if threading.current_thread().name.startswith("dashboard-query"):
+                return fn(*args, **kwargs)
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[0] += time.perf_counter() - start
+        return wrapper
 
-    d._run = timed
-    bundle = d._run_bundle
-
-    def timed_bundle(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return bundle(*args, **kwargs)
-        finally:
-            spent[0] += time.perf_counter() - start
-
-    d._run_bundle = timed_bundle
+    for name, fn in originals.items():
+        setattr(d, name, timed(fn))
     out = {}
     try:
         for page in PAGES:
@@ -72,12 +76,18 @@ def query_times(data: Path) -> dict[str, list[float]]:
                     samples.append(spent[0] * 1000)
             out[page] = samples
     finally:
-        d._run = original
-        d._run_bundle = bundle
+        for name, fn in originals.items():
+            setattr(d, name, fn)
     return out
 
 
-def render_times(data: Path) -> tuple[dict[str, float], float]:
+def render_times(data: Path) -> tuple[dict[str, float], float, float]:
+    """A fresh server (python -m dashboard.serve, as `make run`) and a fresh browser: the app's
+    entry page (Overview) is opened, then every other page through the sidebar, each with a cold
+    query cache. Returns the seconds to each fully rendered page (every chart drawn), the server's
+    RSS growth over that first session (process-wide caches and DuckDB's block cache included), and
+    the growth over a second session (English, another period and region: queries of its own) that
+    visits every page after it."""
     from tests.e2e.browser import PAGES as URLS
     from tests.e2e.browser import browser, open_app, open_page, served
 
@@ -88,21 +98,36 @@ def render_times(data: Path) -> tuple[dict[str, float], float]:
         times[URLS[0]] = open_app(page, url, "zh")
         for i in range(1, len(URLS)):
             times[URLS[i]] = open_page(page, i, "zh")
-        grown = _rss_mib(proc.pid) - base
-    return times, grown
+        page.close()
+        first = _rss_mib(proc.pid) - base
+        page = b.new_page(viewport={"width": 1440, "height": 1000})
+        open_app(page, url, "en", query="period=month&from=2026-01&to=2026-06&region=%E5%8D%8E%E5%8D%97")
+        for i in range(1, len(URLS)):
+            open_page(page, i, "en")
+        page.close()
+        second = _rss_mib(proc.pid) - base - first
+    return times, first, second
 
 
 def run(data: Path) -> None:
     q = query_times(data)
-    r, mem = render_times(data)
+    r, first, second = render_times(data)
     print("\n| page | queries p50 ms | queries p95 ms | first render s |")
     print("| --- | ---: | ---: | ---: |")
     worst_q, worst_r = 0.0, 0.0
     for page, url in zip(PAGES, list(r), strict=True):
         p50 = statistics.median(q[page])
         p95 = statistics.quantiles(q[page], n=20)[18]
-        worst_q, worst_r = max(worst_q, p95), max(worst_r, r[url])
+        worst_q = max(worst_q, p95)
+        if url != "overview":
+            worst_r = max(worst_r, r[url])
         print(f"| {url} | {p50:.0f} | {p95:.0f} | {r[url]:.2f} |")
+    entry = r["overview"]
     print(f"\nslowest page queries p95 = {worst_q:.0f} ms (target ≤ 150): {'met' if worst_q <= 150 else 'MISSED'}")
-    print(f"slowest first render = {worst_r:.2f} s (target ≤ 2): {'met' if worst_r <= 2 else 'MISSED'}")
-    print(f"session memory = {mem:.0f} MiB (target ≤ 150): {'met' if mem <= 150 else 'MISSED'}")
+    print(f"slowest first render of a page opened from the sidebar = {worst_r:.2f} s (target ≤ 2): "
+          f"{'met' if worst_r <= 2 else 'MISSED'}")
+    print(f"first load of the app in a fresh browser (overview; loads Streamlit's frontend and plotly.js) "
+          f"= {entry:.2f} s (target ≤ 2): {'met' if entry <= 2 else 'MISSED'}")
+    print(f"server memory growth, first session (process-wide caches included) = {first:.0f} MiB")
+    print(f"session memory, a further session with its own queries = {second:.0f} MiB (target ≤ 150): "
+          f"{'met' if second <= 150 else 'MISSED'}")

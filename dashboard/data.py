@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -68,7 +70,10 @@ def _base(ident: tuple) -> duckdb.DuckDBPyConnection:
     with _BASES_LOCK:
         con = _BASES.get(ident)
         if con is None:
-            con = duckdb.connect()
+            # a long-running server: hand freed memory back to the system promptly instead of
+            # keeping up to 128 MB of it per thread for reuse (DuckDB's default)
+            con = duckdb.connect(config={"allocator_flush_threshold": "8MB",
+                                         "allocator_background_threads": True})
             path = ident[0].replace("'", "''")  # ATTACH takes no parameters; the path is ours, not user text
             con.execute(f"attach '{path}' as wh (read_only)")
             con.execute("use wh")
@@ -229,6 +234,17 @@ def _run_bundle(ident: tuple, build):
         cur.close()
 
 
+_POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix="dashboard-query")
+
+
+def _run_parallel(ident: tuple, jobs: dict[str, Callable]) -> dict:
+    """Each `job(run)` of `jobs` through _run_bundle on its own cursor, at most three at a time:
+    a page's queries mostly read one row group each, so DuckDB runs each on one core and
+    independent ones overlap. Returns {name: result}; the first error is raised."""
+    futures = {name: _POOL.submit(_run_bundle, ident, job) for name, job in jobs.items()}
+    return {name: future.result() for name, future in futures.items()}
+
+
 def _single(ident: tuple):
     return lambda sql, params=None: _run(ident, sql, params)
 
@@ -243,11 +259,6 @@ def _ts_range(f: Filters, column: str) -> tuple[str, list]:
         clauses.append(f"{column} < ?::date + interval 1 month")
         params.append(f.end)
     return " and ".join(clauses), params
-
-
-def _ident_sql(name: str) -> str:
-    """A column name from the settings as a quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 # complaints: in the period of the month they were received (complaints.month); open / overdue are
@@ -400,19 +411,20 @@ def _kpi_totals(run, f: Filters, kpis: tuple[str, ...]) -> pd.DataFrame:
 
 @st.cache_data(**CACHE)
 def complaints_view(ident: tuple, f: Filters, list_limit: int = 1000) -> dict:
-    """Everything the Complaints page shows by default, on one connection: summary, pareto, matrix,
+    """Everything the Complaints page shows by default (queries in parallel): summary, pareto, matrix,
     severity, rate, open, capa_status, capa_effect, close_month, close_category, recurring, list
     (the latest `list_limit` complaints) and kpis (the complaint KPIs over the range)."""
-    def build(run):
-        return {"summary": _complaint_summary(run, f), "pareto": _complaint_pareto(run, f),
-                "matrix": _complaint_matrix(run, f), "severity": _complaint_severity(run, f),
-                "rate": _complaint_rate(run, f), "open": _open_complaints(run, f, 5000),
-                "capa_status": _capa_status_counts(run, f), "capa_effect": _capa_effect(run, f),
-                "close_month": _complaint_close_times(run, f, "month"),
-                "close_category": _complaint_close_times(run, f, "category"),
-                "recurring": _recurring_causes(run, f, 500), "list": _complaint_list(run, f, None, None, list_limit),
-                "kpis": _kpi_totals(run, f, COMPLAINT_KPIS)}
-    return _run_bundle(ident, build)
+    return _run_parallel(ident, {
+        "list": lambda run: _complaint_list(run, f, None, None, list_limit),
+        "open": lambda run: _open_complaints(run, f, 5000),
+        "kpis": lambda run: _kpi_totals(run, f, COMPLAINT_KPIS),
+        "summary": lambda run: _complaint_summary(run, f), "pareto": lambda run: _complaint_pareto(run, f),
+        "matrix": lambda run: _complaint_matrix(run, f), "severity": lambda run: _complaint_severity(run, f),
+        "rate": lambda run: _complaint_rate(run, f), "capa_status": lambda run: _capa_status_counts(run, f),
+        "capa_effect": lambda run: _capa_effect(run, f),
+        "close_month": lambda run: _complaint_close_times(run, f, "month"),
+        "close_category": lambda run: _complaint_close_times(run, f, "category"),
+        "recurring": lambda run: _recurring_causes(run, f, 500)})
 
 
 @st.cache_data(**CACHE)
@@ -542,51 +554,39 @@ def _survey_monthly(run, f: Filters) -> pd.DataFrame | None:
 def _item_stats(tables: dict[str, pd.DataFrame], items: pd.DataFrame) -> pd.DataFrame:
     """Per survey type and item (settings order): answers n, mean and sample standard deviation,
     exactly, from the (score, overall) frequency tables of _survey_item_overall."""
+    counts: dict[tuple[str, str], dict[float, int]] = {}
+    for stype, table in tables.items():
+        for item, score, n in zip(table["item"], table["score"], table["n"], strict=True):
+            bucket = counts.setdefault((stype, item), {})
+            bucket[float(score)] = bucket.get(float(score), 0) + int(n)
     rows = []
-    for _, r in items.iterrows():
-        table = tables.get(r["survey_type"])
-        g = table[table["item"] == r["item"]] if table is not None else None
-        n = int(g["n"].sum()) if g is not None else 0
+    for stype, item in zip(items["survey_type"], items["item"], strict=True):
+        scores = counts.get((stype, item))
+        n = sum(scores.values()) if scores else 0
         if not n:
             continue
-        scores = g.groupby("score")["n"].sum()
-        values, counts = scores.index.to_numpy(dtype=float), scores.to_numpy(dtype=float)
-        mean = float((values * counts).sum() / n)
-        sd = float(((values - mean) ** 2 * counts).sum() / (n - 1)) ** 0.5 if n > 1 else float("nan")
-        rows.append({"survey_type": r["survey_type"], "item": r["item"], "n": n, "mean": mean, "sd": sd})
+        mean = sum(v * k for v, k in scores.items()) / n
+        sd = (sum((v - mean) ** 2 * k for v, k in scores.items()) / (n - 1)) ** 0.5 if n > 1 else float("nan")
+        rows.append({"survey_type": stype, "item": item, "n": n, "mean": mean, "sd": sd})
     return pd.DataFrame(rows, columns=["survey_type", "item", "n", "mean", "sd"])
 
 
 def _survey_item_overall(run, f: Filters, items: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Per survey type, the frequency table of (item score, overall) of each of its items over the
     filtered responses of that type that answered the item (overall null kept as its own value):
-    the whole input of the Spearman importance and of the item means, exact, from one scan per
-    survey type (grouping sets; types joined by union all)."""
-    empty = pd.DataFrame(columns=["item", "score", "overall", "n"])
+    the whole input of the Spearman importance and of the item means, exact, summed from the
+    survey_item_cube mart."""
     if items.empty:
         return {}
-    names = list(dict.fromkeys(items["item"]))
     clause, params = where(f, dims=SURVEY_DIMS)
-    parts, all_params = [], []
-    for stype, its in items.groupby("survey_type", sort=False):
-        mine = set(its["item"])
-        cols = ", ".join(f"grouping({_ident_sql(c)}) as g{i}, {_ident_sql(c)} as s{i}" if c in mine
-                         else f"1 as g{i}, null::integer as s{i}" for i, c in enumerate(names))
-        sets = ", ".join(f"({_ident_sql(c)}, overall)" for c in its["item"])
-        parts.append(f"""select ? as survey_type, {cols}, overall, count(*) as n from survey_responses
-                         where {clause} and survey_type = ? group by grouping sets ({sets})""")
-        all_params += [stype, *params, stype]
-    wide = run(" union all ".join(parts), all_params)
+    long = run(f"""
+        select survey_type, item, score, overall, cast(sum(responses) as bigint) as n
+        from survey_item_cube where {clause}
+        group by all order by 1, 2, 3, 4""", params)
     out = {}
     for stype, its in items.groupby("survey_type", sort=False):
-        frames = []
-        for name in its["item"]:
-            i = names.index(name)
-            g = wide[(wide["survey_type"] == stype) & (wide[f"g{i}"] == 0) & wide[f"s{i}"].notna()]
-            frames.append(pd.DataFrame({"item": name, "score": g[f"s{i}"].astype(int), "overall": g["overall"],
-                                        "n": g["n"].astype(int)}))
-        frame = pd.concat(frames, ignore_index=True) if frames else empty
-        out[stype] = frame.sort_values(["item", "score", "overall"], ignore_index=True)
+        mine = long[(long["survey_type"] == stype) & long["item"].isin(set(its["item"]))]
+        out[stype] = mine[["item", "score", "overall", "n"]].reset_index(drop=True)
     return out
 
 
@@ -616,46 +616,47 @@ def _survey_response_times(run, f: Filters) -> pd.DataFrame:
 def _dissatisfied_responses(run, f: Filters, limit: int) -> pd.DataFrame:
     clause, params = where(f, dims=SURVEY_DIMS)
     return run(f"""
-        with top as (select response_id as key from survey_responses where {clause} and not is_satisfied
-                     order by responded_at desc, response_id limit ?)
-        select r.responded_at, r.survey_type, r.customer_id, r.customer_name, r.customer_tier,
-               c.contact_name, c.contact_phone, c.contact_email, r.overall, r.csi, r.nps,
-               r.ticket_id, r.region, r.service_center, r.comment, r.response_id
-        from survey_responses r left join customers c on c.customer_id = r.customer_id
-        where r.response_id in (select key from top)
-        order by r.responded_at desc, r.response_id""", params + [limit])
+        select responded_at, survey_type, customer_id, customer_name, customer_tier, contact_name, contact_phone,
+               contact_email, overall, csi, nps, ticket_id, region, service_center, comment, response_id
+        from survey_responses where {clause} and not is_satisfied
+        order by responded_at desc, response_id limit ?""", params + [limit])
 
 
 def _survey_comments(run, f: Filters, limit: int) -> pd.DataFrame:
     clause, params = where(f, dims=SURVEY_DIMS)
     return run(f"""
-        with top as (select response_id as key from survey_responses
-                     where {clause} and comment is not null and trim(comment) <> ''
-                     order by responded_at desc, response_id limit ?)
         select responded_at, survey_type, customer_name, customer_tier, overall, csi, comment, response_id
-        from survey_responses where response_id in (select key from top)
-        order by responded_at desc, response_id""", params + [limit])
+        from survey_responses where {clause} and comment is not null and trim(comment) <> ''
+        order by responded_at desc, response_id limit ?""", params + [limit])
 
 
 @st.cache_data(**CACHE)
 def satisfaction_view(ident: tuple, f: Filters, list_limit: int = 1000) -> dict:
-    """Everything the Satisfaction page shows by default, on one connection: items (settings),
+    """Everything the Satisfaction page shows by default (independent parts in parallel): items (settings),
     all / tiers / monthly (CSI and satisfaction counts; monthly from csi_monthly without a survey
     dimension filter), item_stats, item_overall (survey type → frequency table), coverage,
     response_times, dissatisfied and comments (the latest `list_limit` each)."""
-    def build(run):
+    def item_part(run):
         items = _survey_items(run)
+        tables = _survey_item_overall(run, f, items)
+        return items, tables, _item_stats(tables, items)
+
+    def group_part(run):
         monthly = _survey_monthly(run, f)
         groups = _survey_groups(run, f, ("all", "customer_tier") if monthly is not None
                                 else ("all", "customer_tier", "month"))
-        tables = _survey_item_overall(run, f, items)
-        return {"items": items, "all": groups["all"], "tiers": groups["customer_tier"],
-                "monthly": monthly if monthly is not None else groups["month"],
-                "item_stats": _item_stats(tables, items), "item_overall": tables,
-                "coverage": _survey_coverage(run, f), "response_times": _survey_response_times(run, f),
-                "dissatisfied": _dissatisfied_responses(run, f, list_limit),
-                "comments": _survey_comments(run, f, list_limit)}
-    return _run_bundle(ident, build)
+        return {"all": groups["all"], "tiers": groups["customer_tier"],
+                "monthly": monthly if monthly is not None else groups["month"]}
+
+    parts = _run_parallel(ident, {
+        "item": item_part,
+        "dissatisfied": lambda run: _dissatisfied_responses(run, f, list_limit),
+        "comments": lambda run: _survey_comments(run, f, list_limit),
+        "group": group_part,
+        "coverage": lambda run: _survey_coverage(run, f),
+        "response_times": lambda run: _survey_response_times(run, f)})
+    items, tables, item_stats = parts.pop("item")
+    return {"items": items, **parts.pop("group"), "item_stats": item_stats, "item_overall": tables, **parts}
 
 
 @st.cache_data(**CACHE)

@@ -79,7 +79,7 @@ def complaints_section(fig: Figures) -> Section:
                   ratio_text(r["rate_ratio"]), t("capa_verdict_" + r["verdict"]),
                   "—" if missing(r["capa_effective"]) else t("yes") if r["capa_effective"] else t("no")]
                  for _, r in effect.head(LIST_LIMIT).iterrows()],
-                [1.3, 1.3, 1.1, 1.2, 1.25, 1.25, 1.0, 1.9, 1.0], "LLLLRRRLL", title=t("rpt_cp_capa_effect")))
+                [1.2, 1.6, 1.1, 1.2, 1.15, 1.15, 1.0, 1.9, 1.0], "LLLLRRRLL", title=t("rpt_cp_capa_effect")))
     return s
 
 
@@ -133,7 +133,7 @@ def satisfaction_section(fig: Figures) -> Section:
                      t("sat_comment")],
                     [[fmt.day(r["responded_at"]), label("survey", r["survey_type"]), fmt.clip(r["customer_name"], 24),
                       fmt.count(r["overall"]), fmt.number(r["csi"]), fmt.clip(r["comment"], 36)]
-                     for _, r in latest.iterrows()], [1.3, 1.2, 2.2, 0.9, 0.8, 3.6], "LLLRRL",
+                     for _, r in latest.iterrows()], [1.3, 1.2, 2.7, 0.9, 0.8, 3.1], "LLLRRL",
                     title=t("rpt_sat_latest")))
     return s
 
@@ -193,7 +193,7 @@ def definitions_section(fig: Figures) -> Section:
     rows = [[fmt.kpi_name(r), str(r["owner_department"]), "≥ " + fmt.pct(r["target"], 0), fmt.pct(r["weight"], 0),
              t(f"rpt_def_{r['kpi']}", **params)] for _, r in fig.kpis.iterrows()]
     s.add(Table([t("kpi"), t("owner_department"), t("target"), t("weight"), t("rpt_definition")], rows,
-                [2.0, 1.4, 0.9, 0.8, 7.0], "LLRRL", title=t("rpt_def_kpis")))
+                [2.3, 1.5, 1.0, 0.8, 6.6], "LLRRL", title=t("rpt_def_kpis")))
     s.add(Text(t("rpt_def_composite", target=fmt.pct(cfg.composite_target, 0))),
           Text(t("rpt_def_timeliness")),
           Text(t("rpt_def_statistics", alpha=cfg.significance, small_n=cfg.small_n)),

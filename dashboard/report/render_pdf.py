@@ -11,6 +11,7 @@ fallback. DejaVu Sans fills in symbols missing from the CJK font.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from fpdf import FPDF, FontFace
@@ -30,6 +31,38 @@ RED, GREEN = (213, 94, 0), (0, 130, 90)
 HEAD_FILL, ZEBRA, STRONG_FILL = (0, 90, 150), (242, 246, 250), (222, 235, 247)
 STYLES = {"body": (10, DARK), "lead": (12, DARK), "note": (8.5, GREY), "alert": (10, RED), "good": (10, GREEN)}
 MARGIN = 15  # mm
+# Chinese line breaking (kinsoku): closing punctuation never begins a line, opening never ends one
+NO_LINE_START = set("，。、；：！？）》」』】〕”’…%％,.;:!?)]}·")
+NO_LINE_END = set("（《「『【〔“‘([{")
+# breakable units: a run of Latin letters and digits with what sticks to it (numbers, 81.8%–89.8%)
+# with a comparison or sign before it (≥ 90%) and its trailing spaces, a run of spaces, or any
+# other single character
+UNIT = re.compile(r"(?:[≥≤<>=−+-] ?)?[A-Za-z0-9][A-Za-z0-9.,:%+\-–/_'≥≤σρτ]*\s*|\s+|.")
+
+
+def break_lines(text: str, width: float, measure) -> list[str]:
+    """`text` broken into lines no wider than `width` (`measure(s)`: its width in the current font):
+    between any two Chinese characters, at spaces between Latin words, never inside a number, with
+    the kinsoku rules of NO_LINE_START / NO_LINE_END. Explicit newlines are kept."""
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        line: list[str] = []
+        for unit in UNIT.findall(paragraph):
+            if not line and unit.isspace():
+                continue
+            if line and measure("".join(line) + unit.rstrip()) > width:
+                carry: list[str] = []
+                if unit[0] in NO_LINE_START and len(line) > 1:
+                    carry = [line.pop()]  # the character before the punctuation goes down with it
+                while len(line) > 1 and line[-1][-1] in NO_LINE_END:
+                    carry.insert(0, line.pop())
+                out.append("".join(line).rstrip())
+                line = carry
+                if unit.isspace():
+                    continue
+            line.append(unit)
+        out.append("".join(line).rstrip())
+    return out
 
 
 def cjk_font() -> tuple[str, int]:
@@ -74,9 +107,15 @@ class _PDF(FPDF):
         """Chinese has no spaces between words: break it at any character; English at spaces."""
         return WrapMode.CHAR if self.doc.lang == "zh" else WrapMode.WORD
 
+    def lines(self, text: str, width: float) -> str:
+        """Text pre-broken by break_lines: fpdf2 breaks Chinese at any character (closing
+        punctuation first on a line included) and an English report holds Chinese names too."""
+        return "\n".join(break_lines(text, width, self.get_string_width))
+
     def para(self, w: float, h: float, text: str, **kwargs) -> None:
         kwargs.setdefault("new_x", "LMARGIN")
-        self.multi_cell(w, h, text, align="L", wrapmode=self.wrap, **kwargs)
+        width = (w or self.w - self.r_margin - self.get_x()) - 2 * self.c_margin - 0.01
+        self.multi_cell(w, h, self.lines(text, width), align="L", wrapmode=self.wrap, **kwargs)
 
 
 def _cover(pdf: _PDF, doc: Document) -> None:
@@ -142,17 +181,18 @@ def _table(pdf: _PDF, block: Table) -> None:
     strong = FontFace(emphasis="NONE", color=BLUE, fill_color=STRONG_FILL)
     align = tuple({"L": "LEFT", "R": "RIGHT", "C": "CENTER"}[a] for a in block.align)
     width = pdf.width * (0.6 if len(block.header) <= 3 else 1.0)  # a short list need not span the page
+    inner = [width * w / sum(block.widths) - 2 * 1.2 - 2 * pdf.c_margin - 0.01 for w in block.widths]
     with pdf.table(width=width, align="LEFT", col_widths=tuple(block.widths), text_align=align,
                    line_height=size * 0.5, wrapmode=WrapMode.WORD,  # cells: keep numbers whole
                    headings_style=heading, cell_fill_color=ZEBRA, cell_fill_mode=TableCellFillMode.ROWS,
                    padding=(0.9, 1.2), borders_layout="HORIZONTAL_LINES", v_align="MIDDLE") as table:
         head = table.row()
-        for h in block.header:
-            head.cell(h)
+        for h, w in zip(block.header, inner, strict=True):
+            head.cell(pdf.lines(h, w))
         for i, cells in enumerate(block.rows):
             row = table.row()
-            for value in cells:
-                row.cell(str(value), style=strong if i in block.strong else None)
+            for value, w in zip(cells, inner, strict=True):
+                row.cell(pdf.lines(str(value), w), style=strong if i in block.strong else None)
     pdf.ln(3)
 
 

@@ -27,12 +27,12 @@ def free_port() -> int:
 
 @contextmanager
 def served(data: Path, port: int | None = None):
-    """`streamlit run` on the data directory; yields the base URL and the server process."""
+    """The dashboard served as `make run` serves it, on the data directory; yields the base URL and
+    the server process."""
     port = port or free_port()
     env = dict(os.environ, AFTERSALES_DATA=str(data), DO_NOT_TRACK="1")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "streamlit_app.py"),
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        [sys.executable, "-m", "dashboard.serve", "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -74,28 +74,47 @@ TITLES = {"zh": ["总览", "部门目标", "趋势", "客诉分析", "满意度"
           "en": ["Overview", "Department targets", "Trends", "Complaints", "Satisfaction", "Costs", "Data"]}
 
 
+# The page's state: whether anything is still pending (an element of the previous run not yet
+# replaced is marked stale; a lazily loaded element, plotly's chart for one, shows a skeleton until
+# its code has arrived; a visible plotly chart without its SVG is not drawn yet) and a fingerprint
+# of what is shown (elements and drawn charts), which must stop changing.
+PAGE_STATE = """() => {
+    const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].filter(el => el.offsetParent !== null);
+    const pending = !!document.querySelector('[data-stale="true"], [data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')
+        || !charts.every(el => el.querySelector('.main-svg'));
+    const shown = document.querySelectorAll('[data-testid="stElementContainer"]').length + '/'
+        + document.querySelectorAll('.main-svg').length;
+    return [pending, shown];
+}"""
+
+
 def settle(page, timeout_ms: int = 60_000) -> float:
-    """Wait until Streamlit has finished running the script: the "running" status widget has been
-    absent for a while (it can appear a moment after the first elements) and the network is idle.
-    Returns the perf_counter time at which the page became quiet (the waiting after it not counted)."""
+    """Wait until the page is fully rendered: for a while (Streamlit's "running" status widget can
+    appear a moment after the first elements) nothing is pending (PAGE_STATE), the status widget is
+    absent and what is shown has stopped changing; then the network is idle. Returns the perf_counter time at which the page reached that
+    state (the waiting after it not counted)."""
     deadline = time.monotonic() + timeout_ms / 1000
-    quiet, since = 0, time.perf_counter()
+    quiet, since, last = 0, time.perf_counter(), None
     while quiet < 4:
         if time.monotonic() > deadline:
             raise TimeoutError("the page kept running")
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
-        if running or quiet == 0:
+        pending, shown = page.evaluate(PAGE_STATE)
+        busy = pending or shown != last or page.locator('[data-testid="stStatusWidget"]').count() > 0
+        last = shown
+        if busy or quiet == 0:
             since = time.perf_counter()
-        quiet = 0 if running else quiet + 1
+        quiet = 0 if busy else quiet + 1
         page.wait_for_timeout(150)
     page.wait_for_load_state("networkidle", timeout=timeout_ms)
     return since
 
 
-def open_app(page, url: str, lang: str, timeout_ms: int = 60_000) -> float:
-    """Load the app's main page; returns the seconds until it is fully rendered."""
+def open_app(page, url: str, lang: str, timeout_ms: int = 60_000, query: str = "") -> float:
+    """Load the app's main page (`query`: more of the URL's query string); returns the seconds
+    until it is fully rendered."""
     start = time.perf_counter()
-    page.goto(f"{url}/?lang={lang}", wait_until="domcontentloaded", timeout=timeout_ms)
+    page.goto(f"{url}/?lang={lang}" + (f"&{query}" if query else ""), wait_until="domcontentloaded",
+              timeout=timeout_ms)
     page.get_by_role("heading", name=TITLES[lang][0], exact=True).first.wait_for(timeout=timeout_ms)
     return settle(page, timeout_ms) - start
 

@@ -93,7 +93,11 @@ final as (
         tickets.service_center as service_center,
         tickets.product_line as product_line,
         tickets.technician as technician,
-        customers.customer_name as customer_name
+        customers.customer_name as customer_name,
+        -- for calling back a dissatisfied customer (masked by the dashboard as SPEC §9 says)
+        customers.contact_name as contact_name,
+        customers.contact_phone as contact_phone,
+        customers.contact_email as contact_email
     from surveys
     left join response_scores
         on surveys.response_id = response_scores.response_id

@@ -42,6 +42,9 @@ def query_times(data: Path) -> dict[str, list[float]]:
     from streamlit.testing.v1 import AppTest
 
     from dashboard import data as d
+    from dashboard.serve import preload
+
+    preload()  # as the server does before its first visitor
 
     spent = [0.0]
     originals = {name: getattr(d, name) for name in ("_run", "_run_bundle", "_run_parallel")}

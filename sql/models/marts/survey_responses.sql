@@ -11,6 +11,8 @@ responses as (
 final as (
 
     select * from responses
+    -- stored in time order: the dashboard's period filters then skip whole row groups
+    order by responded_at, response_id
 
 )
 

@@ -15,6 +15,7 @@ import hashlib
 import io
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,11 +178,23 @@ def _arrow_table(headers: list[str], rows: list) -> pa.Table:
 
 def read_file(con: duckdb.DuckDBPyConnection, path: Path, tmpdir: Path, *, source: str | None = None,
               encoding: str | None = None, prefix: str = "f") -> list[RawTable]:
-    """Read one input file into DuckDB tables; an XLSX workbook gives one table per sheet."""
+    """Read one input file into DuckDB tables; an XLSX workbook gives one table per sheet. The
+    file's SHA-256 is computed on a second thread while DuckDB reads it."""
     path = Path(path)
     if not path.is_file():
         raise FileRefused("no such file")
-    digest = sha256_of(path)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(sha256_of, path)
+        raws = _read_tables(con, path, tmpdir, source, encoding, prefix)
+        digest = hashing.result()
+    for raw in raws:
+        raw.sha256 = digest
+    return raws
+
+
+def _read_tables(con: duckdb.DuckDBPyConnection, path: Path, tmpdir: Path, source: str | None,
+                 encoding: str | None, prefix: str) -> list[RawTable]:
+    digest = ""  # filled in by read_file
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         out = []

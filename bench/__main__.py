@@ -3,7 +3,9 @@
 Every figure is measured in this run, each step in its own process so that its peak RSS is its own:
 - floor: DuckDB reading the same CSV files and writing them as Parquet;
 - load: `python -m pipelines load DIR --no-build` into an empty data directory;
-- build: `python -m pipelines build --as-of …`.
+- build: `python -m pipelines build --as-of …`, the first build in that data directory (dbt parses
+  the project from scratch), then a rebuild (dbt reuses its parsed project, as every later build does).
+The targets are judged on the first build; the rebuild is printed beside it.
 Targets: (load + build) ≤ 5 × floor at 1M, peak RSS ≤ 2 GiB, 1M time ≤ 11 × the 100k time.
 """
 
@@ -64,20 +66,24 @@ def measure(tickets: int) -> dict:
     data = work / "data"
     load_s, load_rss, _ = run_rss([PY, "-m", "pipelines", "load", str(src), "--no-build", "--data", str(data)])
     build_s, build_rss, _ = run_rss([PY, "-m", "pipelines", "build", "--as-of", AS_OF, "--data", str(data)])
+    rebuild_s, rebuild_rss, _ = run_rss([PY, "-m", "pipelines", "build", "--as-of", AS_OF, "--data", str(data)])
     return {"tickets": tickets, "rows": rows, "mib": size, "floor": floor_s, "load": load_s, "build": build_s,
-            "load_rss": load_rss, "build_rss": build_rss, "floor_rss": floor_rss, "data": data}
+            "rebuild": rebuild_s, "load_rss": load_rss, "build_rss": max(build_rss, rebuild_rss),
+            "floor_rss": floor_rss, "data": data}
 
 
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     results = [measure(n) for n in (100_000, 1_000_000)]
-    print("| tickets | input rows | CSV MiB | floor s | load s | build s | (load+build)/floor | "
-          "load peak RSS MiB | build peak RSS MiB |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| tickets | input rows | CSV MiB | floor s | load s | build s | (load+build)/floor | rebuild s | "
+          "(load+rebuild)/floor | load peak RSS MiB | build peak RSS MiB |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
         ratio = (r["load"] + r["build"]) / r["floor"]
+        again = (r["load"] + r["rebuild"]) / r["floor"]
         print(f"| {r['tickets']:,} | {r['rows']:,} | {r['mib']:.0f} | {r['floor']:.2f} | {r['load']:.2f} | "
-              f"{r['build']:.2f} | {ratio:.2f} | {r['load_rss']:.0f} | {r['build_rss']:.0f} |")
+              f"{r['build']:.2f} | {ratio:.2f} | {r['rebuild']:.2f} | {again:.2f} | {r['load_rss']:.0f} | "
+              f"{r['build_rss']:.0f} |")
     small, big = results
     growth = (big["load"] + big["build"]) / (small["load"] + small["build"])
     ratio = (big["load"] + big["build"]) / big["floor"]

@@ -6,61 +6,14 @@ numbers come from hand-written SQL on the warehouse."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard import stats
+from tests.dashboard import pages as ui
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE = "app_pages/complaints.py"
-
-
-def _query(data_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect()
-    try:
-        con.execute(f"attach '{data_dir / 'warehouse.duckdb'}' as wh (read_only)")
-        con.execute("use wh")
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
-def _run(**state) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard/streamlit_app.py"), default_timeout=60)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
-
-
-def _frame(at: AppTest, key: str):
-    keys = [d.key for d in at.dataframe]
-    assert key in keys, keys
-    return at.dataframe[keys.index(key)].value
-
-
-def _table(at: AppTest, *columns: str):
-    """The one dataframe having these column headers (all of them when six or more are given);
-    tables without a selection carry no key in AppTest."""
-    found = [d.value for d in at.dataframe if set(columns) <= set(d.value.columns)
-             and (len(columns) < 6 or len(columns) == len(d.value.columns))]
-    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
-    return found[0]
-
-
-def _metric(at: AppTest, label: str) -> str:
-    found = [m.value for m in at.metric if m.label == label]
-    assert found, [m.label for m in at.metric]
-    return found[0]
-
-
-def _charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 @pytest.fixture(scope="module")
@@ -69,47 +22,47 @@ def data_dir(demo_data) -> Path:
 
 
 def test_chinese_default_view_matches_the_warehouse(data_dir):
-    at = _run()
+    at = ui.run_page(PAGE)
     f = at.session_state["filters"]
     assert at.header[0].value == "客诉分析"
     assert [tab.label for tab in at.tabs] == ["原因分析", "类别与严重程度", "投诉率与处理时长", "未关闭与逾期", "纠正预防措施", "客诉明细"]
-    assert len(_charts(at)) == 6
-    (received, open_now), = _query(data_dir, "select count(*) filter (where month between ? and ?), "
+    assert len(ui.charts(at)) == 6
+    (received, open_now), = ui.query(data_dir, "select count(*) filter (where month between ? and ?), "
                                              "count(*) filter (where is_open) from complaints", [f.start, f.end])
-    assert _metric(at, "受理客诉") == f"{received:,}"
-    assert _metric(at, "当前未关闭") == f"{open_now:,}"
+    assert ui.metric(at, "受理客诉") == f"{received:,}"
+    assert ui.metric(at, "当前未关闭") == f"{open_now:,}"
     # Pareto: ranked by count descending, ties by category id, Chinese names from the settings
-    rows = _query(data_dir, """
+    rows = ui.query(data_dir, """
         select s.name_zh, count(*) as n from complaints c join settings_root_causes s using (root_cause_category)
         where c.month between ? and ? group by all order by n desc, any_value(c.root_cause_category)""", [f.start, f.end])
-    pareto = _charts(at)[0]
+    pareto = ui.charts(at)[0]
     assert pareto["data"][0]["x"] == [r[0] for r in rows]
     assert pareto["data"][0]["y"] == [r[1] for r in rows]
     assert pareto["data"][1]["y"][-1] == pytest.approx(1.0)
     assert any(s["name"] == "pareto_80" for s in pareto["layout"]["shapes"])
-    table = _frame(at, "cp_pareto")
+    table = ui.frame(at, "cp_pareto")
     assert list(table["原因分类"]) == [r[0] for r in rows]
     assert list(table["客诉数"]) == [r[1] for r in rows]
     # open complaints: serious first, all of them listed
-    assert len(_table(at, "已逾期", "已受理天数")) == open_now
+    assert len(ui.table(at, "已逾期", "已受理天数")) == open_now
     # CAPA status counts of the period's complaints
     for status, name in (("overdue", "已逾期"), ("done", "已完成"), ("verified_effective", "已验证有效")):
-        (n,), = _query(data_dir, "select count(*) from complaints where capa_status = ? and month between ? and ?",
+        (n,), = ui.query(data_dir, "select count(*) from complaints where capa_status = ? and month between ? and ?",
                        [status, f.start, f.end])
-        assert _metric(at, name) == f"{n:,}"
+        assert ui.metric(at, name) == f"{n:,}"
 
 
 def test_complaint_kpi_cards_and_event_drill_down(data_dir):
-    at = _run(cp_kpis={"selection": {"rows": [0], "columns": []}})
+    at = ui.run_page(PAGE, cp_kpis={"selection": {"rows": [0], "columns": []}})
     f = at.session_state["filters"]
-    (ok, n), = _query(data_dir, "select count(*) filter (where success), count(*) from kpi_events "
+    (ok, n), = ui.query(data_dir, "select count(*) filter (where success), count(*) from kpi_events "
                                 "where kpi = 'complaint_satisfaction' and month between ? and ?", [f.start, f.end])
-    assert _metric(at, "客诉处理满意率") == f"{ok / n * 100:.1f}%"
+    assert ui.metric(at, "客诉处理满意率") == f"{ok / n * 100:.1f}%"
     low, high = stats.wilson(ok, n)
     assert any(c.value == f"目标 90% · 95% 置信区间 {low * 100:.1f}%–{high * 100:.1f}% · n = {n}" for c in at.caption)
-    kpis = _frame(at, "cp_kpis")
+    kpis = ui.frame(at, "cp_kpis")
     assert list(kpis["样本数"])[0] == n
-    events = _table(at, "事件编号", "成功")
+    events = ui.table(at, "事件编号", "成功")
     assert len(events) == n
     failures = n - ok
     assert list(events["成功"][:failures]) == ["否"] * failures
@@ -117,40 +70,40 @@ def test_complaint_kpi_cards_and_event_drill_down(data_dir):
 
 
 def test_english_with_a_region_and_the_rate_by_month(data_dir):
-    at = _run(lang="en", dim_region=["华东"], cp_pareto={"selection": {"rows": [0], "columns": []}})
+    at = ui.run_page(PAGE, lang="en", dim_region=["华东"], cp_pareto={"selection": {"rows": [0], "columns": []}})
     f = at.session_state["filters"]
     assert at.header[0].value == "Complaints"
-    (received,), = _query(data_dir, "select count(*) from complaints where region = '华东' and month between ? and ?",
+    (received,), = ui.query(data_dir, "select count(*) from complaints where region = '华东' and month between ? and ?",
                           [f.start, f.end])
-    assert _metric(at, "Complaints received") == f"{received:,}"
-    rows = _query(data_dir, """
+    assert ui.metric(at, "Complaints received") == f"{received:,}"
+    rows = ui.query(data_dir, """
         select strftime(k.month, '%Y-%m'), coalesce(c.n, 0), k.n
         from (select month, count(*) n from tickets where not is_cancelled and region = '华东'
               and month between ? and ? group by all) k
         left join (select month, count(*) n from complaints where region = '华东' group by all) c using (month)
         order by 1""", [f.start, f.end])
-    rate = _table(at, "Complaint rate", "Tickets reported")
+    rate = ui.table(at, "Complaint rate", "Tickets reported")
     assert list(rate["Month"]) == [r[0] for r in rows]
     assert [int(v) for v in rate["Complaints"]] == [r[1] for r in rows]
     assert [int(v) for v in rate["Tickets reported"]] == [r[2] for r in rows]
     assert rate["Complaint rate"].iloc[-1] == pytest.approx(rows[-1][1] / rows[-1][2])
     # the top root cause in English (its id) and the complaints behind it
-    (cause, n), = _query(data_dir, """
+    (cause, n), = ui.query(data_dir, """
         select root_cause_category, count(*) from complaints where region = '华东' and month between ? and ?
         and root_cause_category is not null group by all order by 2 desc, 1 limit 1""", [f.start, f.end])
-    assert _frame(at, "cp_pareto")["Root cause"].iloc[0] == cause.replace("_", " ")
-    drill = _table(at, "Complaint", "Received", "Category", "Product model", "Root-cause analysis", "Description")
+    assert ui.frame(at, "cp_pareto")["Root cause"].iloc[0] == cause.replace("_", " ")
+    drill = ui.table(at, "Complaint", "Received", "Category", "Product model", "Root-cause analysis", "Description")
     assert len(drill) == n
     assert "Description" in drill.columns
 
 
 def test_capa_effect_verdicts_follow_the_exact_test(data_dir):
-    at = _run(lang="en")
+    at = ui.run_page(PAGE, lang="en")
     f = at.session_state["filters"]
-    rows = _query(data_dir, """
+    rows = ui.query(data_dir, """
         select complaint_id, complaints_before, complaints_after, window_days, after_days_observed, is_pending
         from capa_effect where date_trunc('month', capa_done_at) between ? and ?""", [f.start, f.end])
-    table = _table(at, "Complaint", "Statistical verdict").set_index("Complaint")
+    table = ui.table(at, "Complaint", "Statistical verdict").set_index("Complaint")
     assert len(table) == len(rows)
     names = {"effective": "Effective (complaints fell significantly)", "not_shown": "Not shown effective",
              "too_few": "Too few complaints to tell"}
@@ -166,12 +119,12 @@ def test_capa_effect_verdicts_follow_the_exact_test(data_dir):
 
 
 def test_complaint_list_selection_shows_the_description_as_text(data_dir):
-    at = _run(lang="en", cp_list_table={"selection": {"rows": [0], "columns": []}})
+    at = ui.run_page(PAGE, lang="en", cp_list_table={"selection": {"rows": [0], "columns": []}})
     f = at.session_state["filters"]
-    (cid, description, n), = _query(data_dir, """
+    (cid, description, n), = ui.query(data_dir, """
         select arg_max(complaint_id, (received_at, complaint_id)), arg_max(description, (received_at, complaint_id)),
                count(*) from complaints where month between ? and ?""", [f.start, f.end])
-    listed = _frame(at, "cp_list_table")
+    listed = ui.frame(at, "cp_list_table")
     assert len(listed) == n
     assert listed["Complaint"].iloc[0] == cid
     texts = [x.value for x in at.text]
@@ -179,12 +132,12 @@ def test_complaint_list_selection_shows_the_description_as_text(data_dir):
 
 
 def test_close_times_by_category_are_medians_of_days_to_close(data_dir):
-    at = _run(lang="en")
+    at = ui.run_page(PAGE, lang="en")
     f = at.session_state["filters"]
-    rows = dict(_query(data_dir, """
+    rows = dict(ui.query(data_dir, """
         select category, median(epoch(coalesce(closed_at, resolved_at) - received_at) / 86400.0) from complaints
         where month between ? and ? and coalesce(closed_at, resolved_at) is not null group by all""", [f.start, f.end]))
-    table = _table(at, "Median (days)", "Category")
+    table = ui.table(at, "Median (days)", "Category")
     names = {"Product quality": "product_quality", "Service": "service", "Delivery": "delivery",
              "Suggestion": "suggestion", "Other": "other"}
     assert len(table) == len(rows)
@@ -194,17 +147,17 @@ def test_close_times_by_category_are_medians_of_days_to_close(data_dir):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_selection_without_complaints_shows_empty_messages(data_dir, lang):
-    at = _run(lang=lang, dim_region=["西南"], dim_service_center=["上海服务中心"])
+    at = ui.run_page(PAGE, lang=lang, dim_region=["西南"], dim_service_center=["上海服务中心"])
     message = "所选范围内没有数据。" if lang == "zh" else "No data for this selection."
     assert message in [i.value for i in at.info]
     assert not at.get("plotly_chart")
     assert not at.dataframe
-    assert _metric(at, "受理客诉" if lang == "zh" else "Complaints received") == "0"
+    assert ui.metric(at, "受理客诉" if lang == "zh" else "Complaints received") == "0"
 
 
 def test_page_source_shows_user_text_only_as_text():
     for name in ("dashboard/app_pages/complaints.py", "dashboard/complaints_parts.py"):
-        source = (ROOT / name).read_text(encoding="utf-8")
+        source = (ui.ROOT / name).read_text(encoding="utf-8")
         assert "unsafe_allow_html" not in source and "st.html" not in source
         assert "select " not in source.lower().replace("selectbox", "").replace("select=", "")
 

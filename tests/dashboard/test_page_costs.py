@@ -7,50 +7,13 @@ numbers come from hand-written SQL on the warehouse."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.dashboard import pages as ui
+
 PAGE = "app_pages/costs.py"
-
-
-def _query(data_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect()
-    try:
-        con.execute(f"attach '{data_dir / 'warehouse.duckdb'}' as wh (read_only)")
-        con.execute("use wh")
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
-def _run(**state) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard/streamlit_app.py"), default_timeout=60)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
-
-
-def _metric(at: AppTest, label: str) -> str:
-    found = [m.value for m in at.metric if m.label == label]
-    assert found, [m.label for m in at.metric]
-    return found[0]
-
-
-def _charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-
-
-def _frame(at: AppTest, key: str):
-    keys = [d.key for d in at.dataframe]
-    assert key in keys, keys
-    return at.dataframe[keys.index(key)].value
 
 
 @pytest.fixture(scope="module")
@@ -59,53 +22,53 @@ def data_dir(demo_data) -> Path:
 
 
 def test_chinese_monthly_statistics_match_the_mart(data_dir):
-    at = _run()
+    at = ui.run_page(PAGE)
     f = at.session_state["filters"]
     assert at.header[0].value == "服务成本"
-    assert len(_charts(at)) == 3
-    (total, material, free, paid), = _query(data_dir, """
+    assert len(ui.charts(at)) == 3
+    (total, material, free, paid), = ui.query(data_dir, """
         select sum(total_cost), sum(material_cost), sum(free_tickets), sum(paid_tickets) from service_costs_monthly
         where month between ? and ?""", [f.start, f.end])
-    assert _metric(at, "费用合计") == f"¥{total:,.0f}"
-    assert _metric(at, "材料费") == f"¥{material:,.0f}"
-    assert _metric(at, "免费（保修期内）") == f"{int(free):,}"
-    assert _metric(at, "收费（保修期外）") == f"{int(paid):,}"
-    rows = _query(data_dir, """
+    assert ui.metric(at, "费用合计") == f"¥{total:,.0f}"
+    assert ui.metric(at, "材料费") == f"¥{material:,.0f}"
+    assert ui.metric(at, "免费（保修期内）") == f"{int(free):,}"
+    assert ui.metric(at, "收费（保修期外）") == f"{int(paid):,}"
+    rows = ui.query(data_dir, """
         select strftime(month, '%Y-%m'), sum(visits) filter (where ticket_type = 'installation'),
                sum(person_days) filter (where ticket_type = 'installation'),
                sum(visits) filter (where ticket_type <> 'installation'), sum(total_cost)
         from service_costs_monthly where month between ? and ? group by all order by 1""", [f.start, f.end])
-    monthly = _frame(at, "cost_monthly")
+    monthly = ui.frame(at, "cost_monthly")
     assert list(monthly["月"]) == [r[0] for r in rows]
     assert [int(v) for v in monthly["安装调试人次"]] == [int(r[1] or 0) for r in rows]
     assert list(monthly["安装调试人天"]) == pytest.approx([float(r[2] or 0) for r in rows])
     assert [int(v) for v in monthly["派工人次"]] == [int(r[3] or 0) for r in rows]
     assert list(monthly["费用合计"]) == pytest.approx([float(r[4]) for r in rows])
-    stacked = _charts(at)[0]
+    stacked = ui.charts(at)[0]
     assert [tr["name"] for tr in stacked["data"]] == ["人工费", "差旅费", "材料费", "运输费"]
     assert stacked["layout"]["barmode"] == "stack"
 
 
 def test_english_with_a_region_sums_the_tickets(data_dir):
-    at = _run(lang="en", dim_region=["华南"])
+    at = ui.run_page(PAGE, lang="en", dim_region=["华南"])
     f = at.session_state["filters"]
     assert at.header[0].value == "Costs"
-    (total, visits, tickets), = _query(data_dir, """
+    (total, visits, tickets), = ui.query(data_dir, """
         select sum(coalesce(labor_cost, 0) + coalesce(travel_cost, 0) + coalesce(material_cost, 0)
                    + coalesce(transport_cost, 0)),
                sum(visit_count) filter (where ticket_type = 'installation'), count(*) filter (where ticket_type = 'installation')
         from tickets where not is_cancelled and region = '华南'
         and date_trunc('month', coalesce(resolved_at, reported_at)) between ? and ?""", [f.start, f.end])
-    assert _metric(at, "Total cost") == f"CNY {total:,.0f}"
-    assert _metric(at, "Installations") == f"{tickets:,}"
+    assert ui.metric(at, "Total cost") == f"CNY {total:,.0f}"
+    assert ui.metric(at, "Installations") == f"{tickets:,}"
     assert any(c.value.startswith(f"{int(visits):,} person-times") for c in at.caption)
     assert any(c.value.startswith("Summed from the tickets under the selected dimensions") for c in at.caption)
 
 
 def test_a_month_drills_down_into_its_tickets(data_dir):
-    at = _run(lang="en", dim_region=["华东"], cost_monthly={"selection": {"rows": [0], "columns": []}})
-    month = _frame(at, "cost_monthly")["Month"].iloc[0]
-    rows = _query(data_dir, """
+    at = ui.run_page(PAGE, lang="en", dim_region=["华东"], cost_monthly={"selection": {"rows": [0], "columns": []}})
+    month = ui.frame(at, "cost_monthly")["Month"].iloc[0]
+    rows = ui.query(data_dir, """
         select ticket_id, total_cost from tickets where not is_cancelled and region = '华东'
         and strftime(coalesce(resolved_at, reported_at), '%Y-%m') = ? order by total_cost desc nulls last, ticket_id""",
                   [month])
@@ -118,7 +81,7 @@ def test_a_month_drills_down_into_its_tickets(data_dir):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_selection_without_tickets_shows_the_empty_message(data_dir, lang):
-    at = _run(lang=lang, dim_region=["西南"], dim_service_center=["上海服务中心"])
+    at = ui.run_page(PAGE, lang=lang, dim_region=["西南"], dim_service_center=["上海服务中心"])
     message = "所选范围内没有数据。" if lang == "zh" else "No data for this selection."
     assert [i.value for i in at.info] == [message]
     assert not at.get("plotly_chart")
@@ -126,6 +89,6 @@ def test_a_selection_without_tickets_shows_the_empty_message(data_dir, lang):
 
 
 def test_page_source_has_no_sql_and_no_html():
-    source = (ROOT / "dashboard/app_pages/costs.py").read_text(encoding="utf-8")
+    source = (ui.ROOT / "dashboard/app_pages/costs.py").read_text(encoding="utf-8")
     assert "unsafe_allow_html" not in source and "st.html" not in source and "st.markdown" not in source
     assert " from tickets" not in source.lower()

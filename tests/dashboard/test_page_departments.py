@@ -8,37 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.dashboard import pages as ui
+
 PAGE = "app_pages/departments.py"
-
-
-def _query(data_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect()
-    try:
-        con.execute(f"attach '{data_dir / 'warehouse.duckdb'}' as wh (read_only)")
-        con.execute("use wh")
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
-def _run(**state) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard/streamlit_app.py"), default_timeout=60)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
-
-
-def _frame(at: AppTest, key: str):
-    matches = [d for d in at.dataframe if d.key == key]
-    assert matches, f"no table {key}: {[d.key for d in at.dataframe]}"
-    return matches[0].value
 
 
 def _after(at: AppTest, key: str):
@@ -58,15 +33,15 @@ def data_dir(demo_data) -> Path:
 
 
 def test_scorecard_of_end_quarter_matches_warehouse_in_chinese(data_dir):
-    at = _run()
+    at = ui.run_page(PAGE)
     f = at.session_state["filters"]
     assert at.header[0].value == "部门目标"
     assert [m.value for m in at.markdown if m.value.startswith("#### ")] == [
         "#### 售后服务部", "#### 业务部", "#### 技术部", "#### 品控中心"]
     quarter = f"{f.end.year}Q{(f.end.month - 1) // 3 + 1}"
     assert any(c.value.startswith(f"考核期间：{quarter}") for c in at.caption)
-    card = _frame(at, "dept_card_0")  # 售后服务部: first_time_fix, complaint_satisfaction, response_timeliness
-    (n, ok), = _query(data_dir, "select count(*), count(*) filter (where success) from kpi_events "
+    card = ui.frame(at, "dept_card_0")  # 售后服务部: first_time_fix, complaint_satisfaction, response_timeliness
+    (n, ok), = ui.query(data_dir, "select count(*), count(*) filter (where success) from kpi_events "
                                 "where kpi = 'first_time_fix' and quarter = ? and month >= ?", [quarter, f.start])
     first = card[card["指标"] == "维修一次成功率"].iloc[0]
     assert int(first["样本数"]) == n
@@ -76,12 +51,12 @@ def test_scorecard_of_end_quarter_matches_warehouse_in_chinese(data_dir):
     assert "–" in first["95% 置信区间"]
     # breakdown of the first KPI of the first department by region: one funnel plot, unit table sums to n
     assert len(at.get("plotly_chart")) == 1
-    units = _frame(at, "dept_units")
+    units = ui.frame(at, "dept_units")
     assert int(units["样本数"].sum()) == n
     assert set(units["漏斗图位置"]) <= {"限内", "超出 95% 限", "超出 99.8% 限", "高于 95% 上限", "低于 95% 下限",
                                        "高于 99.8% 上限", "低于 99.8% 下限"}
     # failed events of the department's KPIs
-    (failed,), = _query(data_dir, "select count(*) from kpi_events e join settings_kpi k using (kpi) "
+    (failed,), = ui.query(data_dir, "select count(*) from kpi_events e join settings_kpi k using (kpi) "
                                   "where k.owner_department = '售后服务部' and not e.success "
                                   "and e.quarter = ? and e.month >= ?", [quarter, f.start])
     assert len(at.dataframe[-1].value) == failed
@@ -89,15 +64,15 @@ def test_scorecard_of_end_quarter_matches_warehouse_in_chinese(data_dir):
 
 
 def test_whole_range_by_technician_in_english_with_a_region(data_dir):
-    at = _run(lang="en", dept_scope="range", dept_group="technician", dim_region=["华东"],
+    at = ui.run_page(PAGE, lang="en", dept_scope="range", dept_group="technician", dim_region=["华东"],
               dept_department="技术部")
     f = at.session_state["filters"]
     assert at.header[0].value == "Department targets"
     assert any(c.value.startswith("Assessed period: The whole selected range") for c in at.caption)
-    rows = _query(data_dir, "select technician, count(*), count(*) filter (where success) from kpi_events "
+    rows = ui.query(data_dir, "select technician, count(*), count(*) filter (where success) from kpi_events "
                             "where kpi = 'repair_timeliness' and region = '华东' and month between ? and ? "
                             "group by all", [f.start, f.end])
-    units = _frame(at, "dept_units")
+    units = ui.frame(at, "dept_units")
     assert list(units.columns[:4]) == ["Technician", "Rate", "95% interval", "n"]
     assert int(units["n"].sum()) == sum(r[1] for r in rows)
     biggest = max(rows, key=lambda r: (r[1], r[0] or ""))
@@ -106,15 +81,15 @@ def test_whole_range_by_technician_in_english_with_a_region(data_dir):
     assert top["Rate"] == pytest.approx(biggest[2] / biggest[1])
     chart = at.get("plotly_chart")[0].proto.spec
     assert "Repair timeliness by Technician: funnel plot" in chart
-    card = _frame(at, "dept_card_2")  # 技术部
+    card = ui.frame(at, "dept_card_2")  # 技术部
     assert set(card["KPI"]) == {"Repair timeliness", "On-site timeliness"}
 
 
 def test_selecting_a_unit_lists_its_events_failures_first(data_dir):
-    at = _run(lang="en", dept_units=_select(0))
+    at = ui.run_page(PAGE, lang="en", dept_units=_select(0))
     f = at.session_state["filters"]
     quarter = f"{f.end.year}Q{(f.end.month - 1) // 3 + 1}"
-    region, n, failures = _query(
+    region, n, failures = ui.query(
         data_dir, "select region, count(*), count(*) filter (where not success) from kpi_events "
                   "where kpi = 'first_time_fix' and quarter = ? and month >= ? "
                   "group by all order by 2 desc, 1 limit 1", [quarter, f.start])[0]
@@ -126,10 +101,10 @@ def test_selecting_a_unit_lists_its_events_failures_first(data_dir):
 
 
 def test_selecting_a_scorecard_row_lists_that_kpis_events(data_dir):
-    at = _run(dept_card_1=_select(0))  # 业务部: quote_timeliness
+    at = ui.run_page(PAGE, dept_card_1=_select(0))  # 业务部: quote_timeliness
     f = at.session_state["filters"]
     quarter = f"{f.end.year}Q{(f.end.month - 1) // 3 + 1}"
-    (n,), = _query(data_dir, "select count(*) from kpi_events where kpi = 'quote_timeliness' "
+    (n,), = ui.query(data_dir, "select count(*) from kpi_events where kpi = 'quote_timeliness' "
                              "and quarter = ? and month >= ?", [quarter, f.start])
     events = _after(at, "dept_card_1")
     assert len(events) == n
@@ -138,7 +113,7 @@ def test_selecting_a_scorecard_row_lists_that_kpis_events(data_dir):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_selection_without_events_shows_the_empty_message(data_dir, lang):
-    at = _run(lang=lang, dim_region=["华东"], dim_service_center=["武汉服务站"])
+    at = ui.run_page(PAGE, lang=lang, dim_region=["华东"], dim_service_center=["武汉服务站"])
     message = "所选范围内没有数据。" if lang == "zh" else "No data for this selection."
     assert [i.value for i in at.info] == [message]
     assert not at.get("plotly_chart")

@@ -7,65 +7,16 @@ numbers come from hand-written SQL on the warehouse."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
-import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard import stats
 from dashboard.satisfaction_parts import spearman_from_counts, t_interval
+from tests.dashboard import pages as ui
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE = "app_pages/satisfaction.py"
-
-
-def _query(data_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect()
-    try:
-        con.execute(f"attach '{data_dir / 'warehouse.duckdb'}' as wh (read_only)")
-        con.execute("use wh")
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
-def _df(data_dir: Path, sql: str, params: list | None = None):
-    con = duckdb.connect()
-    try:
-        con.execute(f"attach '{data_dir / 'warehouse.duckdb'}' as wh (read_only)")
-        con.execute("use wh")
-        return con.execute(sql, params or []).df()
-    finally:
-        con.close()
-
-
-def _run(**state) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard/streamlit_app.py"), default_timeout=60)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
-
-
-def _table(at: AppTest, *columns: str):
-    """The one dataframe having these column headers (tables without a selection carry no key)."""
-    found = [d.value for d in at.dataframe if set(columns) <= set(d.value.columns)]
-    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
-    return found[0]
-
-
-def _metric(at: AppTest, label: str) -> str:
-    found = [m.value for m in at.metric if m.label == label]
-    assert found, [m.label for m in at.metric]
-    return found[0]
-
-
-def _charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 @pytest.fixture(scope="module")
@@ -74,55 +25,55 @@ def data_dir(demo_data) -> Path:
 
 
 def test_chinese_default_view_matches_the_warehouse(data_dir):
-    at = _run()
+    at = ui.run_page(PAGE)
     f = at.session_state["filters"]
     assert at.header[0].value == "满意度"
-    assert len(_charts(at)) == 6
-    (ok, n, csi), = _query(data_dir, """
+    assert len(ui.charts(at)) == 6
+    (ok, n, csi), = ui.query(data_dir, """
         select count_if(is_satisfied), count(overall), sum(tier_weight * csi) / sum(tier_weight) filter (where csi is not null)
         from survey_responses where survey_type = 'post_service' and month between ? and ?""", [f.start, f.end])
-    assert _metric(at, "满意率 · 服务回访") == f"{ok / n * 100:.1f}%"
-    assert _metric(at, "CSI · 服务回访") == f"{csi:.1f}"
+    assert ui.metric(at, "满意率 · 服务回访") == f"{ok / n * 100:.1f}%"
+    assert ui.metric(at, "CSI · 服务回访") == f"{csi:.1f}"
     low, high = stats.wilson(ok, n)
     assert any(c.value == f"目标 90% · 95% 置信区间 {low * 100:.1f}%–{high * 100:.1f}% · n = {n}" for c in at.caption)
     # by month: the published csi_monthly mart
-    rows = _query(data_dir, """select strftime(month, '%Y-%m'), survey_type, csi, rated_responses, satisfaction_rate
+    rows = ui.query(data_dir, """select strftime(month, '%Y-%m'), survey_type, csi, rated_responses, satisfaction_rate
                                from csi_monthly where month between ? and ? order by month, survey_type desc""",
                   [f.start, f.end])
-    monthly = _table(at, "月", "调查类型", "CSI")
+    monthly = ui.table(at, "月", "调查类型", "CSI")
     assert list(monthly["月"]) == [r[0] for r in rows]
     assert list(monthly["CSI"]) == pytest.approx([r[2] for r in rows])
     assert list(monthly["满意率"]) == pytest.approx([r[4] for r in rows])
-    target_line = _charts(at)[0]
+    target_line = ui.charts(at)[0]
     assert [tr["name"] for tr in target_line["data"][:2]] == ["服务回访", "定期调查"]
 
 
 def test_english_with_a_region_items_and_importance(data_dir):
-    at = _run(lang="en", dim_region=["华东"])
+    at = ui.run_page(PAGE, lang="en", dim_region=["华东"])
     f = at.session_state["filters"]
     assert at.header[0].value == "Satisfaction"
-    (n, mean, sd), = _query(data_dir, """select count(attitude), avg(attitude), stddev_samp(attitude) from survey_responses
+    (n, mean, sd), = ui.query(data_dir, """select count(attitude), avg(attitude), stddev_samp(attitude) from survey_responses
                                          where region = '华东' and survey_type = 'post_service' and month between ? and ?""",
                             [f.start, f.end])
-    items = _table(at, "Item", "Mean score", "Standard deviation")
+    items = ui.table(at, "Item", "Mean score", "Standard deviation")
     row = items[items["Item"] == "Attitude"].iloc[0]
     assert int(row["n"]) == n and row["Mean score"] == pytest.approx(mean)
     low, high = t_interval(mean, sd, n)
     assert row["95% interval"] == f"{low:.2f} – {high:.2f}"
     # importance: exactly stats.spearman_importance on the raw responses
     cols = ["on_time", "first_time_fixed", "professionalism", "attitude", "communication"]
-    raw = _df(data_dir, f"select {', '.join(cols)}, overall from survey_responses where region = '华东' "
+    raw = ui.query_df(data_dir, f"select {', '.join(cols)}, overall from survey_responses where region = '华东' "
                         "and survey_type = 'post_service' and month between ? and ?", [f.start, f.end])
     expected = stats.spearman_importance(raw, cols, "overall")
-    ipa = _table(at, "Importance (Spearman ρ)", "Quadrant")
+    ipa = ui.table(at, "Importance (Spearman ρ)", "Quadrant")
     assert list(ipa["Importance (Spearman ρ)"]) == pytest.approx(list(expected["importance"]))
     assert list(ipa["n"]) == list(expected["n"])
     assert list(ipa["Performance (mean score)"]) == pytest.approx(list(expected["performance"]))
-    quadrant = [c for c in _charts(at) if c["layout"]["title"]["text"].startswith("Importance–performance")]
+    quadrant = [c for c in ui.charts(at) if c["layout"]["title"]["text"].startswith("Importance–performance")]
     assert len(quadrant) == 1
     # key vs general
-    tiers = _table(at, "Customer tier", "Survey type", "Satisfaction rate")
-    (ok, rated), = _query(data_dir, """select count_if(is_satisfied), count(overall) from survey_responses
+    tiers = ui.table(at, "Customer tier", "Survey type", "Satisfaction rate")
+    (ok, rated), = ui.query(data_dir, """select count_if(is_satisfied), count(overall) from survey_responses
                                        where region = '华东' and customer_tier = 'key' and survey_type = 'post_service'
                                        and month between ? and ?""", [f.start, f.end])
     key_row = tiers[(tiers["Customer tier"] == "Key customers") & (tiers["Survey type"] == "Post-service")].iloc[0]
@@ -131,7 +82,7 @@ def test_english_with_a_region_items_and_importance(data_dir):
 
 def _settings_with_role(tmp_path: Path, role: str) -> Path:
     """A copy of the settings whose local user (auth off) has `role`."""
-    text = (ROOT / "config/settings.toml").read_text(encoding="utf-8")
+    text = (ui.ROOT / "config/settings.toml").read_text(encoding="utf-8")
     line = f'default_role = "{role}"'
     if re.search(r"^default_role\s*=", text, flags=re.M):
         text = re.sub(r"^default_role\s*=.*$", line, text, flags=re.M)
@@ -144,14 +95,14 @@ def _settings_with_role(tmp_path: Path, role: str) -> Path:
 
 def test_dissatisfied_customers_are_listed_with_masked_contacts(data_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("AFTERSALES_SETTINGS", str(_settings_with_role(tmp_path, "management")))
-    at = _run(lang="en", sat_followup_table={"selection": {"rows": [0], "columns": []}})
+    at = ui.run_page(PAGE, lang="en", sat_followup_table={"selection": {"rows": [0], "columns": []}})
     f = at.session_state["filters"]
-    rows = _query(data_dir, """
+    rows = ui.query(data_dir, """
         select r.response_id, c.contact_phone, c.contact_email, r.comment from survey_responses r
         left join customers c using (customer_id)
         where not r.is_satisfied and r.month between ? and ? order by r.responded_at desc, r.response_id""",
                   [f.start, f.end])
-    table = _table(at, "Contact", "Phone", "E-mail", "Overall")
+    table = ui.table(at, "Contact", "Phone", "E-mail", "Overall")
     assert len(table) == len(rows)
     assert (table["Overall"] < 4).all()
     phone, email = rows[0][1], rows[0][2]
@@ -163,24 +114,24 @@ def test_dissatisfied_customers_are_listed_with_masked_contacts(data_dir, tmp_pa
 
 
 def test_response_rate_counts_post_service_responses_against_resolved_tickets(data_dir):
-    at = _run(lang="en")
+    at = ui.run_page(PAGE, lang="en")
     f = at.session_state["filters"]
-    rows = _query(data_dir, """
+    rows = ui.query(data_dir, """
         select strftime(k.month, '%Y-%m'), coalesce(r.n, 0), k.n from
         (select date_trunc('month', resolved_at) as month, count(*) n from tickets where not is_cancelled
          and resolved_at is not null and date_trunc('month', resolved_at) between ? and ? group by all) k
         left join (select month, count(*) n from survey_responses where survey_type = 'post_service' group by all) r
         on r.month = k.month order by 1""", [f.start, f.end])
-    table = _table(at, "Post-service responses", "Tickets resolved")
+    table = ui.table(at, "Post-service responses", "Tickets resolved")
     assert list(table["Month"]) == [r[0] for r in rows]
     assert [int(v) for v in table["Post-service responses"]] == [r[1] for r in rows]
     assert [int(v) for v in table["Tickets resolved"]] == [r[2] for r in rows]
 
 
 def test_comment_selection_is_shown_as_plain_text(data_dir):
-    at = _run(sat_comments_table={"selection": {"rows": [0], "columns": []}})
+    at = ui.run_page(PAGE, sat_comments_table={"selection": {"rows": [0], "columns": []}})
     f = at.session_state["filters"]
-    (comment,), = _query(data_dir, """select comment from survey_responses where month between ? and ?
+    (comment,), = ui.query(data_dir, """select comment from survey_responses where month between ? and ?
                                       and comment is not null and trim(comment) <> ''
                                       order by responded_at desc, response_id limit 1""", [f.start, f.end])
     assert comment in [x.value for x in at.text]
@@ -188,7 +139,7 @@ def test_comment_selection_is_shown_as_plain_text(data_dir):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_selection_without_responses_shows_the_empty_message(data_dir, lang):
-    at = _run(lang=lang, dim_region=["西南"], dim_service_center=["上海服务中心"])
+    at = ui.run_page(PAGE, lang=lang, dim_region=["西南"], dim_service_center=["上海服务中心"])
     message = "所选范围内没有数据。" if lang == "zh" else "No data for this selection."
     assert [i.value for i in at.info] == [message]
     assert not at.get("plotly_chart")
@@ -210,16 +161,16 @@ def test_spearman_from_counts_equals_the_direct_computation():
 
 def test_page_source_shows_user_text_only_as_text():
     for name in ("dashboard/app_pages/satisfaction.py", "dashboard/satisfaction_parts.py"):
-        source = (ROOT / name).read_text(encoding="utf-8")
+        source = (ui.ROOT / name).read_text(encoding="utf-8")
         assert "unsafe_allow_html" not in source and "st.html" not in source and "st.markdown" not in source
 
 
 def test_customer_service_sees_the_contact_details(data_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("AFTERSALES_SETTINGS", str(_settings_with_role(tmp_path, "customer_service")))
-    at = _run(lang="en")
+    at = ui.run_page(PAGE, lang="en")
     f = at.session_state["filters"]
-    (phone,), = _query(data_dir, """
+    (phone,), = ui.query(data_dir, """
         select c.contact_phone from survey_responses r left join customers c using (customer_id)
         where not r.is_satisfied and r.month between ? and ? order by r.responded_at desc, r.response_id limit 1""",
                        [f.start, f.end])
-    assert _table(at, "Contact", "Phone", "E-mail", "Overall")["Phone"].iloc[0] == phone
+    assert ui.table(at, "Contact", "Phone", "E-mail", "Overall")["Phone"].iloc[0] == phone

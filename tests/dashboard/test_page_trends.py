@@ -6,46 +6,15 @@ on the warehouse."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.dashboard import pages as ui
+
 PAGE = "app_pages/trends.py"
 WEIGHTED_ZH = ["维修一次成功率", "服务维修报价及时率", "服务维修及时率", "客诉处理满意率"]
-
-
-def _query(data_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect()
-    try:
-        con.execute(f"attach '{data_dir / 'warehouse.duckdb'}' as wh (read_only)")
-        con.execute("use wh")
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
-def _run(**state) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard/streamlit_app.py"), default_timeout=60)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
-
-
-def _frame(at: AppTest, key: str):
-    keys = [d.key for d in at.dataframe]
-    assert key in keys, keys
-    return at.dataframe[keys.index(key)].value
-
-
-def _charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 @pytest.fixture(scope="module")
@@ -54,19 +23,19 @@ def data_dir(demo_data) -> Path:
 
 
 def test_weighted_kpis_by_month_match_warehouse_in_chinese(data_dir):
-    at = _run()
+    at = ui.run_page(PAGE)
     f = at.session_state["filters"]
     assert at.header[0].value == "趋势"
     assert [tab.label for tab in at.tabs] == WEIGHTED_ZH
-    charts = _charts(at)
+    charts = ui.charts(at)
     assert len(charts) == 8  # a control chart and a target line per KPI
     assert charts[0]["layout"]["title"]["text"] == "维修一次成功率 · 控制图"
     notes = [c["layout"]["title"]["subtitle"]["text"] for c in charts[::2]]
     assert all(n.startswith(("p 控制图", "Laney p′ 控制图")) for n in notes)
-    rows = _query(data_dir, "select strftime(month, '%Y-%m'), count(*), count(*) filter (where success) "
+    rows = ui.query(data_dir, "select strftime(month, '%Y-%m'), count(*), count(*) filter (where success) "
                             "from kpi_events where kpi = 'first_time_fix' and month between ? and ? "
                             "group by all order by 1", [f.start, f.end])
-    monthly = _frame(at, "trend_month_first_time_fix")
+    monthly = ui.frame(at, "trend_month_first_time_fix")
     assert list(monthly["月"]) == [r[0] for r in rows]
     assert [int(v) for v in monthly["样本数"]] == [r[1] for r in rows]
     assert monthly["比率"].iloc[-1] == pytest.approx(rows[-1][2] / rows[-1][1])
@@ -77,15 +46,15 @@ def test_weighted_kpis_by_month_match_warehouse_in_chinese(data_dir):
 
 
 def test_english_with_a_region_and_a_month_drill_down(data_dir):
-    at = _run(lang="en", dim_region=["华南"], trend_month_repair_timeliness={"selection": {"rows": [0], "columns": []}})
+    at = ui.run_page(PAGE, lang="en", dim_region=["华南"], trend_month_repair_timeliness={"selection": {"rows": [0], "columns": []}})
     f = at.session_state["filters"]
     assert at.header[0].value == "Trends"
     assert [tab.label for tab in at.tabs][2] == "Repair timeliness"
-    month, n, failures = _query(
+    month, n, failures = ui.query(
         data_dir, "select strftime(month, '%Y-%m'), count(*), count(*) filter (where not success) from kpi_events "
                   "where kpi = 'repair_timeliness' and region = '华南' and month between ? and ? "
                   "group by all order by 1 limit 1", [f.start, f.end])[0]
-    monthly = _frame(at, "trend_month_repair_timeliness")
+    monthly = ui.frame(at, "trend_month_repair_timeliness")
     assert monthly["Month"].iloc[0] == month
     assert int(monthly["n"].iloc[0]) == n
     assert f"##### Events of Repair timeliness in {month} (failures first)" in [m.value for m in at.markdown]
@@ -94,16 +63,16 @@ def test_english_with_a_region_and_a_month_drill_down(data_dir):
     assert len(events) == n
     assert list(events["Success"][:failures]) == ["✗ No"] * failures
     assert set(events["Region"]) == {"华南"}
-    assert _charts(at)[4]["layout"]["title"]["text"] == "Repair timeliness: control chart"
+    assert ui.charts(at)[4]["layout"]["title"]["text"] == "Repair timeliness: control chart"
 
 
 def test_chosen_kpi_only_and_single_month_asks_for_three_months(data_dir):
-    at = _run(period_kind="month", range_month=("2026-10", "2026-10"), trend_kpis=["capa_timeliness"])
+    at = ui.run_page(PAGE, period_kind="month", range_month=("2026-10", "2026-10"), trend_kpis=["capa_timeliness"])
     assert [tab.label for tab in at.tabs] == ["纠正措施按期完成率"]
     assert [i.value for i in at.info] == ["趋势检验至少需要 3 个月的数据（当前 1 个月）。"]
-    (n,), = _query(data_dir, "select count(*) from kpi_events where kpi = 'capa_timeliness' and month = ?", [date(2026, 10, 1)])
-    assert int(_frame(at, "trend_month_capa_timeliness")["样本数"].iloc[0]) == n
-    assert len(_charts(at)) == 2
+    (n,), = ui.query(data_dir, "select count(*) from kpi_events where kpi = 'capa_timeliness' and month = ?", [date(2026, 10, 1)])
+    assert int(ui.frame(at, "trend_month_capa_timeliness")["样本数"].iloc[0]) == n
+    assert len(ui.charts(at)) == 2
 
 
 OOC_COLUMNS = ["Month", "Rate", "n", "Lower limit", "Upper limit", "Rules"]
@@ -112,7 +81,7 @@ OOC_COLUMNS = ["Month", "Rate", "n", "Lower limit", "Upper limit", "Rules"]
 def test_out_of_control_points_are_listed_with_their_rules(data_dir):
     # demo data, 2024-11 .. 2026-10: first-time fix runs above its centre line for 8 months from
     # 2024-12 (rule 4) and sits beyond 1 sigma below it in 2026-04 .. 2026-08 (rule 3)
-    at = _run(lang="en", range_quarter=("2024Q4", "2026Q4"), trend_kpis=["first_time_fix"])
+    at = ui.run_page(PAGE, lang="en", range_quarter=("2024Q4", "2026Q4"), trend_kpis=["first_time_fix"])
     tables = [d.value for d in at.dataframe if list(d.value.columns) == OOC_COLUMNS]
     assert len(tables) == 1
     ooc = tables[0]
@@ -121,18 +90,18 @@ def test_out_of_control_points_are_listed_with_their_rules(data_dir):
     assert list(ooc["Month"]) == rule_4 + rule_3
     assert set(ooc[ooc["Month"].isin(rule_4)]["Rules"]) == {"8 in a row on one side"}
     assert set(ooc[ooc["Month"].isin(rule_3)]["Rules"]) == {"4 of 5 beyond 1σ, same side"}
-    flagged = [tr for tr in _charts(at)[0]["data"] if tr.get("name") == "Out of control"]
+    flagged = [tr for tr in ui.charts(at)[0]["data"] if tr.get("name") == "Out of control"]
     assert flagged[0]["x"] == rule_4 + rule_3
-    (n,), = _query(data_dir, "select count(*) from kpi_events where kpi = 'first_time_fix' and month = '2026-05-01'")
+    (n,), = ui.query(data_dir, "select count(*) from kpi_events where kpi = 'first_time_fix' and month = '2026-05-01'")
     assert int(ooc[ooc["Month"] == "2026-05"]["n"].iloc[0]) == n
-    monthly = _frame(at, "trend_month_first_time_fix")
+    monthly = ui.frame(at, "trend_month_first_time_fix")
     assert len(monthly) == 24
     assert monthly[monthly["Month"] == "2026-05"]["Control status"].iloc[0] == "Out of control · 4 of 5 beyond 1σ, same side"
 
 
 def test_laney_chart_says_so_and_a_beyond_3_sigma_point_is_listed(data_dir):
-    at = _run(trend_kpis=["repair_timeliness", "complaint_closure_timeliness"])
-    charts = _charts(at)
+    at = ui.run_page(PAGE, trend_kpis=["repair_timeliness", "complaint_closure_timeliness"])
+    charts = ui.charts(at)
     assert charts[0]["layout"]["title"]["subtitle"]["text"].startswith("Laney p′ 控制图（σz = ")
     assert any(c.value.startswith("Laney p′ 控制图（σz = ") and c.value.endswith("数据过度离散）") for c in at.caption)
     assert charts[2]["layout"]["title"]["subtitle"]["text"].startswith("p 控制图")
@@ -144,7 +113,7 @@ def test_laney_chart_says_so_and_a_beyond_3_sigma_point_is_listed(data_dir):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_selection_without_events_shows_the_empty_message(data_dir, lang):
-    at = _run(lang=lang, dim_region=["华东"], dim_service_center=["武汉服务站"])
+    at = ui.run_page(PAGE, lang=lang, dim_region=["华东"], dim_service_center=["武汉服务站"])
     message = "所选范围内没有数据。" if lang == "zh" else "No data for this selection."
     assert [i.value for i in at.info] == [message]
     assert not at.get("plotly_chart")

@@ -1,0 +1,73 @@
+"""What the page tests share: a page run through AppTest with its widget state set up front (AppTest
+does not carry a date-range select_slider over a second run, so each test runs the app once), the
+elements it drew, and hand-written SQL on the warehouse for the expected numbers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _connect(data_dir: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(f"attach '{data_dir / 'warehouse.duckdb'}' as wh (read_only)")
+    con.execute("use wh")
+    return con
+
+
+def query(data_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = _connect(data_dir)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def query_df(data_dir: Path, sql: str, params: list | None = None):
+    con = _connect(data_dir)
+    try:
+        return con.execute(sql, params or []).df()
+    finally:
+        con.close()
+
+
+def run_page(page: str, **state) -> AppTest:
+    """The app switched to `page` (app_pages/….py) with session state `state`, run once, no exception."""
+    at = AppTest.from_file(str(ROOT / "dashboard/streamlit_app.py"), default_timeout=60)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+def frame(at: AppTest, key: str):
+    """The table with this widget key."""
+    keys = [d.key for d in at.dataframe]
+    assert key in keys, keys
+    return at.dataframe[keys.index(key)].value
+
+
+def table(at: AppTest, *columns: str):
+    """The one table having these column headers (all of them when six or more are given); tables
+    without a selection carry no key in AppTest."""
+    found = [d.value for d in at.dataframe if set(columns) <= set(d.value.columns)
+             and (len(columns) < 6 or len(columns) == len(d.value.columns))]
+    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
+    return found[0]
+
+
+def metric(at: AppTest, label: str) -> str:
+    found = [m.value for m in at.metric if m.label == label]
+    assert found, [m.label for m in at.metric]
+    return found[0]
+
+
+def charts(at: AppTest) -> list[dict]:
+    """The plotly figures drawn, as JSON."""
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]

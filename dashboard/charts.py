@@ -243,7 +243,7 @@ def pareto(df: pd.DataFrame, labels: dict[str, str], *, category: str = "label",
     fig.update_layout(
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": cats},
         yaxis2={"overlaying": "y", "side": "right", "range": [0, 1.05], "tickformat": ".0%", "showgrid": False,
-                "title": _opt(labels, "y2_title")},
+                "tickmode": "array", "tickvals": [0, 0.2, 0.4, 0.6, 0.8, 1.0], "title": _opt(labels, "y2_title")},
     )
     return apply_layout(fig, labels)
 

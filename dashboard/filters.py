@@ -32,6 +32,19 @@ def _period_label(value: date, kind: str, quarters: dict) -> str:
     return quarters[value] if kind == "quarter" else value.strftime("%Y-%m")
 
 
+def _last_complete(options: list[date], kind: str, as_of) -> int:
+    """Index of the latest option (first month of a quarter, or a month) whose calendar period had
+    ended at the as-of time: a quarterly review looks at a whole quarter, not the one under way.
+    The latest option when none has ended."""
+    cut = pd.Timestamp(as_of)
+    for i in range(len(options) - 1, -1, -1):
+        first = pd.Timestamp(options[i])
+        months = 3 - (first.month - 1) % 3 if kind == "quarter" else 1  # to the end of its quarter
+        if first + pd.DateOffset(months=months) <= cut:
+            return i
+    return len(options) - 1
+
+
 def sidebar(ident: tuple | None) -> data.Filters:
     """Build the filter widgets (initialised from the URL once) and return the selection."""
     if ident is None:
@@ -62,9 +75,10 @@ def sidebar(ident: tuple | None) -> data.Filters:
         # seed from the copy kept outside widget state (Streamlit resets widget state on a page
         # switch), else from the URL, else the last four quarters / twelve months
         seed = st.session_state.get(store) or (st.query_params.get("from", ""), st.query_params.get("to", ""))
-        default_lo = names[max(0, len(names) - (4 if kind == "quarter" else 12))]
+        last = _last_complete(options, kind, data.meta(ident)["as_of"])
+        default_lo = names[max(0, last + 1 - (4 if kind == "quarter" else 12))]
         st.session_state[key] = (seed[0] if seed[0] in by_label else default_lo,
-                                 seed[1] if seed[1] in by_label else names[-1])
+                                 seed[1] if seed[1] in by_label else names[last])
     if len(names) > 1:
         lo_l, hi_l = st.sidebar.select_slider(t("period_range"), options=names, key=key)
     else:

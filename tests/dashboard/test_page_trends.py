@@ -100,7 +100,8 @@ def test_out_of_control_points_are_listed_with_their_rules(data_dir):
 
 
 def test_laney_chart_says_so_and_a_beyond_3_sigma_point_is_listed(data_dir):
-    at = ui.run_page(PAGE, trend_kpis=["repair_timeliness", "complaint_closure_timeliness"])
+    at = ui.run_page(PAGE, trend_kpis=["repair_timeliness", "complaint_closure_timeliness"],
+                     range_quarter=("2026Q1", "2026Q4"))
     charts = ui.charts(at)
     assert charts[0]["layout"]["title"]["subtitle"]["text"].startswith("Laney p′ 控制图（σz = ")
     assert any(c.value.startswith("Laney p′ 控制图（σz = ") and c.value.endswith("数据过度离散）") for c in at.caption)

@@ -30,7 +30,8 @@ def test_overview_offers_the_quarterly_report_of_its_end_quarter(demo_data):
     at.switch_page("app_pages/overview.py").run()
     assert not at.exception
     assert {"下载 PDF 报告", "下载 PPTX 报告"} <= set(_labels(at))
-    assert any("2026Q4 季度报告" in c.value for c in at.caption)  # the range ends in the as-of quarter
+    # the range ends at the last quarter ended at the as-of time (2026-11-01): 2026Q3, not 2026Q4
+    assert any("2026Q3 季度报告" in c.value for c in at.caption)
 
 
 def test_overview_offers_the_report_in_english(demo_data):

@@ -159,3 +159,11 @@ def test_unknown_and_malformed_quarters_are_report_errors(demo_data):
         quarterly_report("2026-Q3", "pdf", "en", data=demo_data)
     with pytest.raises(ReportError, match="format"):
         quarterly_report(QUARTER, "docx", "en", data=demo_data)
+
+
+def test_a_quarter_not_over_at_the_as_of_time_says_so(demo_data):
+    # the demo is built as of 2026-11-01 00:00: 2026Q4 is under way, 2026Q3 is over
+    under_way = pypdf.PdfReader(io.BytesIO(quarterly_report("2026Q4", "pdf", "en", data=demo_data)))
+    assert "The quarter is not over: figures as of 2026-11-01 00:00" in under_way.pages[1].extract_text()
+    over = pypdf.PdfReader(io.BytesIO(quarterly_report("2026Q3", "pdf", "en", data=demo_data)))
+    assert "The quarter is not over" not in over.pages[1].extract_text()

@@ -89,7 +89,8 @@ def show_kpi(kpi: str) -> None:
     else:
         mk = stats.mann_kendall(rates["rate"])
         tau = "—" if mk["tau"] is None else f"{mk['tau']:.2f}"
-        p = "—" if mk["p_value"] is None else f"{mk['p_value']:.3f}"
+        p = ("p = —" if mk["p_value"] is None else "p < 0.001" if mk["p_value"] < 0.001
+             else f"p = {mk['p_value']:.3f}")
         st.write(t("trend_result", tau=tau, p=p, months=mk["n"], direction=t(f"trend_{mk['direction']}")))
 
     # monthly rates with intervals against the target

@@ -43,6 +43,12 @@ def p_value(p) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
+def p_phrase(p) -> str:
+    """'p = 0.028', or 'p < 0.001' (not 'p = < 0.001')."""
+    text = p_value(p)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
+
+
 def month(value) -> str:
     return "—" if missing(value) else pd.Timestamp(value).strftime("%Y-%m")
 
@@ -105,7 +111,7 @@ def verdict(row, small_n: int) -> str:
     if v == "small_n":
         return t("rpt_v_small", n=small_n)
     key = "rpt_v_sig" if v == "significant_miss" else "rpt_v_notsig"
-    return t(key, p=p_value(row["p_value"]))
+    return t(key, p=p_phrase(row["p_value"]))
 
 
 def composite_verdict(comp: dict) -> str:

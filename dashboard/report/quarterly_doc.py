@@ -67,7 +67,7 @@ def summary_section(fig: Figures) -> Section:
                      fmt.interval(r["ci_low"], r["ci_high"]), fmt.count(r["n"]), fmt.pct(r["weight"], 0),
                      verdict(r, small_n), change(r)])
     s.add(Table([t("kpi"), t("rate"), t("target"), t("ci"), t("n"), t("weight"), t("rpt_verdict"), t("rpt_change")],
-                rows, [2.4, 1.0, 0.9, 1.7, 0.7, 1.0, 3.5, 3.2], "LRRRRRLL", title=t("rpt_weighted_kpis"), strong={0}))
+                rows, [2.5, 1.0, 0.9, 1.7, 1.0, 0.9, 3.3, 3.0], "LRRRRRLL", title=t("rpt_weighted_kpis"), strong={0}))
     s.add(Text(t("rpt_stat_note", alpha=fig.settings.significance, small_n=small_n), "note"))
     series = fig.composite_series
     s.add(Chart(charts.target_line(series, comp["target"], rate_labels(
@@ -93,7 +93,7 @@ def scorecard_section(fig: Figures) -> Section:
             if i == 0:
                 strong.add(len(rows) - 1)
     s.add(Table([t("dept_department"), t("kpi"), t("weight"), t("rate"), t("target"), t("ci"), t("n"),
-                 t("rpt_verdict")], rows, [1.4, 2.5, 1.0, 1.0, 0.9, 1.7, 0.8, 3.8], "LLRRRRRL", strong=strong))
+                 t("rpt_verdict")], rows, [1.4, 2.5, 0.9, 1.0, 0.9, 1.7, 1.0, 3.7], "LLRRRRRL", strong=strong))
     return s
 
 
@@ -108,7 +108,7 @@ def _trend(tr: dict) -> str:
     if mk["p_value"] is None:
         return t("rpt_trend_few")
     tau = "—" if mk["tau"] is None else f"{mk['tau']:+.2f}"
-    return t("rpt_trend_value", tau=tau, p=fmt.p_value(mk["p_value"]), direction=t(f"trend_{mk['direction']}"))
+    return t("rpt_trend_value", tau=tau, p=fmt.p_phrase(mk["p_value"]), direction=t(f"trend_{mk['direction']}"))
 
 
 def trends_section(fig: Figures) -> Section:

@@ -35,9 +35,9 @@ MARGIN = 15  # mm
 NO_LINE_START = set("，。、；：！？）》」』】〕”’…%％,.;:!?)]}·")
 NO_LINE_END = set("（《「『【〔“‘([{")
 # breakable units: a run of Latin letters and digits with what sticks to it (numbers, 81.8%–89.8%)
-# with a comparison or sign before it (≥ 90%) and its trailing spaces, a run of spaces, or any
+# with a comparison or sign before it (≥ 90%), a p-value (p = 0.028), and its trailing spaces, a run of spaces, or any
 # other single character
-UNIT = re.compile(r"(?:[≥≤<>=−+-] ?)?[A-Za-z0-9][A-Za-z0-9.,:%+\-–/_'≥≤σρτ]*\s*|\s+|.")
+UNIT = re.compile(r"p [=<] [0-9.]+\s*|(?:[≥≤<>=−+-] ?)?[A-Za-z0-9][A-Za-z0-9.,:%+\-–/_'≥≤σρτ]*\s*|\s+|.")
 
 
 def break_lines(text: str, width: float, measure) -> list[str]:
@@ -54,6 +54,8 @@ def break_lines(text: str, width: float, measure) -> list[str]:
                 carry: list[str] = []
                 if unit[0] in NO_LINE_START and len(line) > 1:
                     carry = [line.pop()]  # the character before the punctuation goes down with it
+                    while carry[0][0] in NO_LINE_START and len(line) > 1:  # "]，": back to a character
+                        carry.insert(0, line.pop())
                 while len(line) > 1 and line[-1][-1] in NO_LINE_END:
                     carry.insert(0, line.pop())
                 out.append("".join(line).rstrip())

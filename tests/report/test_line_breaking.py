@@ -29,3 +29,13 @@ def test_numbers_and_words_stay_whole_and_a_comparison_stays_with_its_number():
 
 def test_explicit_newlines_are_kept_and_no_line_starts_with_a_space():
     assert break_lines("ab cd\n一二", 3, width) == ["ab", "cd", "一二"]
+
+
+def test_a_run_of_closing_punctuation_goes_down_with_the_character_before_it():
+    # "，" does not fit on the first line; "]" may not begin the next one either: "4]，" moves down
+    assert break_lines("一二[3, 4]，五", 7, width) == ["一二[3,", "4]，五"]
+
+
+def test_a_p_value_stays_whole():
+    # "不显著（p" would fit in 12 but "p = 0.190" is one unit; "（" may not end the first line
+    assert break_lines("不显著（p = 0.190）", 12, width) == ["不显著", "（p = 0.190）"]

@@ -45,7 +45,9 @@ present_weights as (
 
     select
         quarter,
-        sum(weight) as present_weight,
+        -- sums of doubles as exact decimals here and below: a float sum depends on the order the
+        -- threads add up its terms, and the same data must give the same numbers to the last bit
+        cast(sum(cast(weight as decimal(38, 18))) as double) as present_weight,
         count(*) as present_kpis
     from weighted
     group by quarter
@@ -73,8 +75,9 @@ composite_stats as (
         quarter,
         -- rounded to 12 decimals: a perfect quarter is exactly 1, and rate ≥ target is not
         -- decided by floating-point noise in the rescaled weights
-        round(sum(composite_weight * rate), 12) as rate,
-        sum(composite_weight * composite_weight * rate * (1 - rate) / denominator) as variance,
+        round(cast(sum(cast(composite_weight * rate as decimal(38, 18))) as double), 12) as rate,
+        cast(sum(cast(composite_weight * composite_weight * rate * (1 - rate) / denominator
+                      as decimal(38, 18))) as double) as variance,
         min(present_kpis) = (select count(*) from kpis where weight > 0) as complete
     from components
     group by quarter

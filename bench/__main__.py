@@ -28,7 +28,7 @@ src, dst = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 dst.mkdir(parents=True, exist_ok=True)
 con = duckdb.connect()
 for f in sorted(src.glob('*.csv')):
-    con.execute(f"copy (select * from read_csv('{f}')) to '{dst / (f.stem + '.parquet')}' (format parquet)")
+    con.execute("copy (select * from read_csv(?)) to ? (format parquet)", [str(f), str(dst / (f.stem + ".parquet"))])
 """
 
 

@@ -53,7 +53,7 @@ def query_times(data: Path) -> dict[str, list[float]]:
         def wrapper(*args, **kwargs):
             # only the script thread's calls count: the pool threads of _run_parallel run inside a
             # timed call, and their overlapping times must not be added up
-            if threading.current_thread().name.startswith("dashboard-query"):
+            if threading.current_thread().name.startswith(d.POOL_THREADS):
                 return fn(*args, **kwargs)
             start = time.perf_counter()
             try:

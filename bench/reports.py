@@ -37,7 +37,7 @@ def latest_complete(as_of) -> tuple[str, str]:
 def as_of(data: Path):
     con = duckdb.connect()
     try:
-        con.execute(f"attach '{str(data / 'warehouse.duckdb').replace(chr(39), chr(39) * 2)}' as wh (read_only)")
+        con.execute("attach ? as wh (read_only)", [str(data / "warehouse.duckdb")])
         return con.execute("select as_of from wh.meta_build").fetchone()[0]
     finally:
         con.close()

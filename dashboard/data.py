@@ -1,9 +1,10 @@
 """Every query the dashboard runs (SPEC §7, STYLE): read-only, values bound as parameters,
 cached with bounds and keyed on the identity of the warehouse file.
 
-Each query opens a fresh in-memory DuckDB and ATTACHes the warehouse read-only. A top-level
-`duckdb.connect(path)` would go through DuckDB's per-process instance cache and could hand back a
-database that a newer build has since replaced (SPEC §2); an attached file is opened anew.
+Queries run on cursors of an in-memory DuckDB that ATTACHes the warehouse read-only, one per
+identity of the file (_base). A top-level `duckdb.connect(path)` would go through DuckDB's
+per-process instance cache and could hand back a database that a newer build has since replaced
+(SPEC §2); an attached file is opened anew.
 Cache keys include (inode, mtime, size) of the file, so a newly published warehouse is read at the
 next interaction.
 """
@@ -74,8 +75,7 @@ def _base(ident: tuple) -> duckdb.DuckDBPyConnection:
             # keeping up to 128 MB of it per thread for reuse (DuckDB's default)
             con = duckdb.connect(config={"allocator_flush_threshold": "8MB",
                                          "allocator_background_threads": True})
-            path = ident[0].replace("'", "''")  # ATTACH takes no parameters; the path is ours, not user text
-            con.execute(f"attach '{path}' as wh (read_only)")
+            con.execute("attach ? as wh (read_only)", [ident[0]])
             con.execute("use wh")
             _BASES[ident] = con
             for old in list(_BASES)[:-2]:
@@ -234,7 +234,8 @@ def _run_bundle(ident: tuple, build):
         cur.close()
 
 
-_POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix="dashboard-query")
+POOL_THREADS = "dashboard-query"  # name prefix of the pool's threads
+_POOL = ThreadPoolExecutor(max_workers=3, thread_name_prefix=POOL_THREADS)
 
 
 def _run_parallel(ident: tuple, jobs: dict[str, Callable]) -> dict:

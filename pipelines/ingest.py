@@ -199,7 +199,7 @@ def _write_batch(con, tmp: Path, load_id: str, tables: dict[str, str], settings:
         else:
             query = "select " + ", ".join(f'null::{t} as "{c}"' for c, t in schema) + " limit 0"
         con.execute(f"create or replace temp view out_{source} as {query}")
-        con.execute(f"copy out_{source} to '{landing._sql_path(tmp / (source + '.parquet'))}' (format parquet)")
+        con.execute(f"copy out_{source} to ? (format parquet)", [str(tmp / (source + ".parquet"))])
         _test_hook(f"wrote_{source}", data)
     rej_parts = []
     for source, table in tables.items():
@@ -213,10 +213,10 @@ def _write_batch(con, tmp: Path, load_id: str, tables: dict[str, str], settings:
     if rej_parts:
         con.execute("insert into rejects select $load_id, * from (" + " union all ".join(rej_parts) + ")",
                     {"load_id": load_id})
-    con.execute(f"copy (select * from rejects order by file_name, row_number) to "
-                f"'{landing._sql_path(tmp / 'rejects.parquet')}' (format parquet)")
+    con.execute("copy (select * from rejects order by file_name, row_number) to ? (format parquet)",
+                [str(tmp / "rejects.parquet")])
     _files_table(con, load_id, results, loaded_at)
-    con.execute(f"copy files to '{landing._sql_path(tmp / 'files.parquet')}' (format parquet)")
+    con.execute("copy files to ? (format parquet)", [str(tmp / "files.parquet")])
 
 
 def _files_table(con, load_id: str, results: list[FileResult], loaded_at: datetime) -> None:

@@ -118,10 +118,7 @@ def write_log(data: Path, load_id: str, con: duckdb.DuckDBPyConnection, files_ta
     log.mkdir(parents=True, exist_ok=True)
     tmp = landing_dir(data) / ".tmp" / f"{load_id}.log.parquet"
     tmp.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(f"copy {files_table} to '{_sql_path(tmp)}' (format parquet)")
+    con.execute(f"copy {files_table} to ? (format parquet)", [str(tmp)])
     os.rename(tmp, log / f"{load_id}.parquet")
 
 
-def _sql_path(path: Path) -> str:
-    """A path as a SQL string literal body (COPY TO takes no parameters)."""
-    return str(path).replace("'", "''")

@@ -25,7 +25,7 @@ def _copy_rows(con, table: str, schema: list[tuple[str, str]], rows: list[dict],
     if rows:
         marks = ", ".join("?" for _ in names)
         con.executemany(f"insert into {table} values ({marks})", [[r.get(n) for n in names] for r in rows])
-    con.execute(f"copy {table} to '{str(out).replace(chr(39), chr(39) * 2)}' (format parquet)")
+    con.execute(f"copy {table} to ? (format parquet)", [str(out)])
 
 
 def write_batch(

@@ -10,26 +10,15 @@ from pathlib import Path
 import duckdb
 from streamlit.testing.v1 import AppTest
 
+from pipelines.build import warehouse_path
+from tests.helpers import query  # noqa: F401 — the page tests' hand-written SQL, re-exported
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _connect(data_dir: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute(f"attach '{data_dir / 'warehouse.duckdb'}' as wh (read_only)")
-    con.execute("use wh")
-    return con
-
-
-def query(data_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = _connect(data_dir)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
-
-
 def query_df(data_dir: Path, sql: str, params: list | None = None):
-    con = _connect(data_dir)
+    """query() as a DataFrame."""
+    con = duckdb.connect(str(warehouse_path(data_dir)), read_only=True)
     try:
         return con.execute(sql, params or []).df()
     finally:

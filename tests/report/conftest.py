@@ -4,28 +4,17 @@ every chart drawn in this package's tests, the reports made once each, and hand-
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-import duckdb
 import pypdf
 import pytest
 from pptx import Presentation
 
 from dashboard.report import quarterly_report
 from dashboard.report.png import Renderer
+from tests.helpers import query  # noqa: F401 — the report tests' hand-written SQL, re-exported
 
 QUARTER = "2026Q3"  # the demo is built as of 2026-11-01: 2026Q3 is its latest complete quarter
 MONTH = "2026-10"
-
-
-def query(data_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect()
-    try:
-        con.execute(f"attach '{data_dir / 'warehouse.duckdb'}' as wh (read_only)")
-        con.execute("use wh")
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def pdf_text(body: bytes) -> str:

@@ -53,7 +53,7 @@ def _log_only_load(data: Path) -> None:
             "3::bigint as rows_read, 0::bigint as rows_accepted, 0::bigint as rows_rejected, "
             "'missing required columns: reported_at' as message"
         )
-        con.execute(f"copy files to '{log / 'L-refused.parquet'}' (format parquet)")
+        con.execute("copy files to ? (format parquet)", [str(log / "L-refused.parquet")])
     finally:
         con.close()
 

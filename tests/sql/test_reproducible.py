@@ -4,12 +4,12 @@ only the build's own time stamp may differ."""
 from __future__ import annotations
 
 import shutil
-from datetime import datetime
 
 import duckdb
 
 from pipelines.build import build, warehouse_path
 from pipelines.settings import load_settings
+from tests.helpers import query
 
 STAMPS = {"built_at"}  # when the build ran: the one thing allowed to differ
 
@@ -33,10 +33,9 @@ def _contents(path) -> dict[str, list[tuple]]:
 
 def test_rebuilding_the_demo_gives_the_same_warehouse(demo_data, tmp_path):
     before = _contents(warehouse_path(demo_data))
-    as_of = duckdb.connect(str(warehouse_path(demo_data)), read_only=True).execute(
-        "select as_of from meta_build").fetchone()[0]
+    [(as_of,)] = query(demo_data, "select as_of from meta_build")
     shutil.copytree(demo_data / "landing", tmp_path / "landing")
-    build(tmp_path, load_settings(), as_of=as_of if isinstance(as_of, datetime) else datetime.fromisoformat(as_of))
+    build(tmp_path, load_settings(), as_of=as_of)
     after = _contents(warehouse_path(tmp_path))
     assert sorted(after) == sorted(before)
     assert len(before["kpi_events"]) > 1000 and len(before["csi_monthly"]) > 20

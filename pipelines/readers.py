@@ -105,12 +105,19 @@ def read_csv(con, path: Path, name: str, encoding: str | None, tmpdir: Path) -> 
         raise FileRefused("the file is empty or has no header row")
     cols = {f"c{i}": "VARCHAR" for i in range(len(headers))}
     con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
-    con.execute(
-        f"create or replace table {name} as select * from read_csv(?, header = false, skip = 1, "
-        "all_varchar = true, delim = ?, quote = '\"', escape = '\"', columns = ?, auto_detect = false, "
-        "store_rejects = true, strict_mode = true)",
-        [str(src), delim, cols],
-    )
+    # The rows' order in the table is their order in the file (row numbers are rowid + 1): DuckDB
+    # reads a large file on several threads and, without insertion order kept, stores them shuffled.
+    kept = con.execute("select current_setting('preserve_insertion_order')").fetchone()[0]
+    con.execute("set preserve_insertion_order = true")
+    try:
+        con.execute(
+            f"create or replace table {name} as select * from read_csv(?, header = false, skip = 1, "
+            "all_varchar = true, delim = ?, quote = '\"', escape = '\"', columns = ?, auto_detect = false, "
+            "store_rejects = true, strict_mode = true)",
+            [str(src), delim, cols],
+        )
+    finally:
+        con.execute(f"set preserve_insertion_order = {'true' if kept else 'false'}")
     rejects = con.execute(
         "select line - 1 as row_number, any_value(error_type order by column_idx) as error_type, "
         "any_value(error_message order by column_idx) from reject_errors group by line order by line"

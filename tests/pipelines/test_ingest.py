@@ -257,3 +257,29 @@ def test_cfpb_dispute_is_a_dissatisfied_followup(tmp_path):
     row = landed(tmp_path / "data", "complaints", "followup_result, channel, received_at",
                  "complaint_id = '511074'")
     assert row == [("dissatisfied", "other", dt.datetime(2013, 8, 30, 12))]
+
+
+def test_row_numbers_follow_the_file_when_duckdb_reads_a_large_csv_in_parallel(tmp_path):
+    # ~40 MiB: DuckDB splits a file this size between threads, and without insertion order kept the
+    # rows come back out of file order (a rejected row would name the wrong row, and the "later"
+    # occurrence of a repeated key could be the earlier one).
+    n = 800_000
+    pad = "x" * 40
+    lines = ["customer_id,customer_name\n"]
+    for i in range(1, n + 1):
+        if i == 600_000:
+            lines.append(f"C{i:07d},{pad},extra field\n")  # malformed: one field too many
+        elif i == 790_000:
+            lines.append(f"C{3:07d},{pad}\n")  # repeats the key of row 3
+        else:
+            lines.append(f"C{i:07d},{pad}\n")
+    f = tmp_path / "customers.csv"
+    f.write_text("".join(lines), encoding="utf-8")
+    r = ingest.run([f], SETTINGS, tmp_path / "data").files[0]
+    assert (r.rows_read, r.rows_accepted, r.rows_rejected) == (n, n - 2, 2)
+    got = rejects(tmp_path / "data")
+    assert [(g[0], g[1], g[4]) for g in got[1:]] == [(790_000, "C0000003", "duplicate key (first at row 3)")]
+    assert got[0][0] == 600_000 and got[0][4].startswith("malformed CSV line")
+    # every landed row carries the number of its line in the file
+    assert landed(tmp_path / "data", "customers", "count(*)",
+                  "_row_number <> cast(substr(customer_id, 2) as bigint)") == [(0,)]

@@ -119,9 +119,12 @@ def _rate_hover(labels: dict[str, str], x_key: str, extra: str = "") -> str:
 
 
 def _add_target(fig: go.Figure, target: float, labels: dict[str, str]) -> None:
-    """Dashed horizontal target line (shape named 'target') with its label."""
-    fig.add_hline(y=target, name="target", line={"dash": "dash", "color": BLACK, "width": 1.5},
-                  annotation_text=f"{_t(labels, 'target')} {_pct(target)}", annotation_position="top left")
+    """Dashed horizontal target line (shape named 'target'), labelled in the legend: a label on
+    the line itself covered the points that lie near the target."""
+    line = {"dash": "dash", "color": BLACK, "width": 1.5}
+    fig.add_hline(y=target, name="target", line=line)
+    fig.add_scatter(x=[None], y=[None], mode="lines", name=f"{_t(labels, 'target')} {_pct(target)}",
+                    line=line, hoverinfo="skip")
 
 
 def target_line(df: pd.DataFrame, target: float, labels: dict[str, str], *, x: str = "period", y: str = "rate",

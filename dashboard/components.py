@@ -50,6 +50,19 @@ def pct(x, digits: int = 1) -> str:
     return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x * 100:.{digits}f}%"
 
 
+def p_value(p) -> str:
+    """0.0284 -> '0.028'; below 0.001 '< 0.001' (never '0.000'); '—' when missing."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "—"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def p_phrase(p) -> str:
+    """'p = 0.028', or 'p < 0.001' (not 'p = < 0.001')."""
+    text = p_value(p)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
+
+
 def verdict_text(row) -> str:
     """Met, or for a miss: significant / not significant / small n (SPEC §8)."""
     if row["verdict"] == "met":
@@ -57,7 +70,7 @@ def verdict_text(row) -> str:
     if row["verdict"] == "small_n":
         return "✗ " + t("missed") + " · " + t("small_n", n=SETTINGS.small_n)
     key = "significant_miss" if row["verdict"] == "significant_miss" else "not_significant"
-    return f"✗ {t('missed')} · {t(key)} (p = {row['p_value']:.3f})"
+    return f"✗ {t('missed')} · {t(key)} ({p_phrase(row['p_value'])})"
 
 
 def kpi_card(title: str, row: dict, prev: dict | None = None) -> None:

@@ -114,6 +114,22 @@ def where(f: Filters, *, month: str | None = "month", dims: tuple[str, ...] = DI
 # ---------------------------------------------------------------- build, freshness, choices
 
 
+# The relations the dashboard and the reports read. A warehouse built by an older version of the
+# app may lack some: it is then named as out of date instead of failing on the first query.
+REQUIRED = ("meta_build", "freshness", "kpi_cube", "kpi_events", "scorecard_quarterly", "csi_monthly",
+            "survey_responses", "survey_item_cube", "complaints", "complaint_rate_monthly", "capa_effect",
+            "tickets", "service_costs_monthly", "load_files", "rejected_rows", "settings_kpi",
+            "settings_root_causes", "settings_survey_items")
+
+
+@st.cache_data(**CACHE)
+def missing_relations(ident: tuple) -> list[str]:
+    """The REQUIRED relations the warehouse lacks (none for a warehouse built by this version)."""
+    have = set(_run(ident, "select table_name from information_schema.tables "
+                           "where table_catalog = 'wh' and table_schema = 'main'")["table_name"])
+    return [name for name in REQUIRED if name not in have]
+
+
 @st.cache_data(**CACHE)
 def meta(ident: tuple) -> dict:
     """As-of, build time and freshness (last load, newest record) of the warehouse."""

@@ -47,6 +47,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "newest_record": ("最新记录", "Newest record"),
     "no_warehouse": ("尚无数据仓库。请先在“数据”页上传文件，或运行 `python -m pipelines demo`。",
                      "No warehouse yet. Upload files on the Data page, or run `python -m pipelines demo`."),
+    "warehouse_outdated": ("数据仓库由旧版本构建，缺少 {missing}。请重新构建：`python -m pipelines build`。",
+                           "The warehouse was built by an older version and lacks {missing}. Rebuild it: "
+                           "`python -m pipelines build`."),
+    "rpt_err_outdated": ("{path} 的数据仓库由旧版本构建，缺少 {missing}（运行 python -m pipelines build 重新构建）",
+                         "the warehouse at {path} was built by an older version and lacks {missing} "
+                         "(run python -m pipelines build to rebuild it)"),
     "no_data": ("所选范围内没有数据。", "No data for this selection."),
     # rates and statistics
     "rate": ("比率", "Rate"),

@@ -10,7 +10,6 @@ import streamlit as st
 from dashboard import charts, components, data, stats
 from dashboard.i18n import t
 from dashboard.kpi_parts import events_table, interval, kpi_names, plain, rate_sentence, verdict
-from dashboard.report.fmt import p_phrase
 
 EVENT_LIMIT = 1000
 PCT = st.column_config.NumberColumn(format="percent")
@@ -90,7 +89,7 @@ def show_kpi(kpi: str) -> None:
     else:
         mk = stats.mann_kendall(rates["rate"])
         tau = "—" if mk["tau"] is None else f"{mk['tau']:.2f}"
-        st.write(t("trend_result", tau=tau, p=p_phrase(mk["p_value"]), months=mk["n"],
+        st.write(t("trend_result", tau=tau, p=components.p_phrase(mk["p_value"]), months=mk["n"],
                    direction=t(f"trend_{mk['direction']}")))
 
     # monthly rates with intervals against the target

@@ -8,6 +8,7 @@ import pandas as pd
 
 from dashboard import data
 from dashboard.complaints_parts import label, missing
+from dashboard.components import p_phrase, p_value  # noqa: F401 — the documents' p-values, as the pages show them
 from dashboard.i18n import lang, t
 
 
@@ -35,18 +36,6 @@ def money(x) -> str:
 def pp(x) -> str:
     """A difference of rates in percentage points, signed: 0.012 -> '+1.2'."""
     return "—" if missing(x) else f"{float(x) * 100:+.1f}".replace("-", "−")
-
-
-def p_value(p) -> str:
-    if missing(p):
-        return "—"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
-
-
-def p_phrase(p) -> str:
-    """'p = 0.028', or 'p < 0.001' (not 'p = < 0.001')."""
-    text = p_value(p)
-    return f"p {text}" if text.startswith("<") else f"p = {text}"
 
 
 def month(value) -> str:

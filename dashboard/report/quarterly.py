@@ -58,6 +58,9 @@ def open_warehouse(directory: str | Path | None) -> tuple:
     ident = data.identity_at(path)
     if ident is None:
         raise ReportError(t("rpt_err_no_warehouse", path=path / "warehouse.duckdb"))
+    missing = data.missing_relations(ident)
+    if missing:
+        raise ReportError(t("rpt_err_outdated", path=path / "warehouse.duckdb", missing=", ".join(missing)))
     return ident
 
 

@@ -72,3 +72,18 @@ def test_a_warehouse_published_while_a_session_is_open_is_read_at_the_next_inter
     at.run()  # the next interaction, same session, no restart
     assert not at.exception
     assert "数据截至 **2026-09-30 12:00**" in at.caption[0].value
+
+
+def test_a_warehouse_of_an_older_version_is_named_out_of_date_not_a_traceback(demo_data, tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copyfile(demo_data / "warehouse.duckdb", data / "warehouse.duckdb")
+    con = duckdb.connect(str(data / "warehouse.duckdb"))
+    con.execute("drop table survey_item_cube")
+    con.close()
+    monkeypatch.setenv("AFTERSALES_DATA", str(data))
+    at = app("en").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "The warehouse was built by an older version and lacks survey_item_cube. Rebuild it: "
+        "`python -m pipelines build`."]

@@ -68,7 +68,8 @@ def test_target_line_is_dashed_at_the_target_and_labelled():
     target = shape(fig, "target")
     assert target.y0 == target.y1 == 0.9
     assert target.line.dash == "dash"
-    assert any(a.text == "目标 90%" for a in fig.layout.annotations)
+    assert trace(fig, "目标 90%").line.dash == "dash"  # labelled in the legend, not over the points
+    assert not any(a.text == "目标 90%" for a in fig.layout.annotations)
 
 
 def test_target_line_met_and_missed_differ_by_symbol_and_hover_text():

@@ -3,9 +3,11 @@ bad filter, no warehouse) is a message on stderr with exit 2, never a traceback.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
+import duckdb
 import openpyxl
 import pytest
 
@@ -53,3 +55,18 @@ def test_wrong_usage_exits_2_with_a_message(demo_data, tmp_path, args, message):
 def test_no_warehouse_exits_2(tmp_path):
     done = cli("monthly", "--month", MONTH, "--out", str(tmp_path / "x.xlsx"), "--data", str(tmp_path / "none"))
     assert done.returncode == 2 and "warehouse.duckdb" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_warehouse_of_an_older_version_is_named_out_of_date(demo_data, tmp_path):
+    # built before survey_item_cube existed: the report names what is missing and how to rebuild
+    old = tmp_path / "old"
+    old.mkdir()
+    shutil.copyfile(demo_data / "warehouse.duckdb", old / "warehouse.duckdb")
+    con = duckdb.connect(str(old / "warehouse.duckdb"))
+    con.execute("drop table survey_item_cube")
+    con.close()
+    done = cli("quarterly", "--quarter", "2026Q3", "--out", str(tmp_path / "q.pdf"), "--lang", "en",
+               "--data", str(old))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "older version and lacks survey_item_cube" in done.stderr
+    assert "python -m pipelines build" in done.stderr

@@ -26,13 +26,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(data: Path, port: int | None = None):
-    """The dashboard served as `make run` serves it, on the data directory; yields the base URL and
-    the server process."""
+def served(data: Path, port: int | None = None, script: Path | None = None):
+    """The dashboard served as `make run` serves it, on the data directory (or another Streamlit
+    `script`, run as `streamlit run` runs it); yields the base URL and the server process."""
     port = port or free_port()
     env = dict(os.environ, AFTERSALES_DATA=str(data), DO_NOT_TRACK="1")
+    command = ["dashboard.serve"] if script is None else ["streamlit", "run", str(script)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.serve", "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        [sys.executable, "-m", *command, "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:

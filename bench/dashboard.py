@@ -41,13 +41,14 @@ def _rss_mib(pid: int) -> float:
 
 def query_times(data: Path) -> dict[str, list[float]]:
     os.environ["AFTERSALES_DATA"] = str(data)
+    from dashboard.serve import preload
+
+    preload()  # as the server does before its first visitor (and before data.py's caches are made)
+
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     from dashboard import data as d
-    from dashboard.serve import preload
-
-    preload()  # as the server does before its first visitor
 
     spent = [0.0]
     originals = {name: getattr(d, name) for name in ("_run", "_run_bundle", "_run_parallel")}

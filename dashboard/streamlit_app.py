@@ -27,8 +27,9 @@ PAGES = [
 page = st.navigation(PAGES)
 
 ident = data.identity()
-if ident is not None and data.missing_relations(ident):
-    st.error(t("warehouse_outdated", missing=", ".join(data.missing_relations(ident))))
+missing = data.missing_relations(ident) if ident is not None else []
+if missing:
+    st.error(t("warehouse_outdated", missing=", ".join(missing)))
     st.stop()
 st.session_state["ident"] = ident
 st.session_state["filters"] = filters.sidebar(ident)

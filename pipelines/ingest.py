@@ -93,7 +93,8 @@ def _connect(tmpdir: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
     con.execute("set memory_limit = '1GB'")
     con.execute("set temp_directory = ?", [str(tmpdir)])
     con.execute("set TimeZone = ?", [settings.time_zone])
-    con.execute("set preserve_insertion_order = false")  # row order is carried by _row_number
+    # row order is carried by _row_number (a CSV read keeps the file's order for it: readers.read_csv)
+    con.execute("set preserve_insertion_order = false")
     if sys.stderr.isatty():
         con.execute("set enable_progress_bar = true")
     return con

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines.build import build
 from pipelines.settings import ROOT, load_settings
+from tests.helpers import old_version_warehouse
 
 APP = str(ROOT / "dashboard" / "streamlit_app.py")
 PAGES = ["overview", "departments", "trends", "complaints", "satisfaction", "costs", "data_admin"]
@@ -75,13 +76,7 @@ def test_a_warehouse_published_while_a_session_is_open_is_read_at_the_next_inter
 
 
 def test_a_warehouse_of_an_older_version_is_named_out_of_date_not_a_traceback(demo_data, tmp_path, monkeypatch):
-    data = tmp_path / "data"
-    data.mkdir()
-    shutil.copyfile(demo_data / "warehouse.duckdb", data / "warehouse.duckdb")
-    con = duckdb.connect(str(data / "warehouse.duckdb"))
-    con.execute("drop table survey_item_cube")
-    con.close()
-    monkeypatch.setenv("AFTERSALES_DATA", str(data))
+    monkeypatch.setenv("AFTERSALES_DATA", str(old_version_warehouse(demo_data, tmp_path / "data")))
     at = app("en").run()
     assert not at.exception
     assert [e.value for e in at.error] == [

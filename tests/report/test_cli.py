@@ -3,15 +3,14 @@ bad filter, no warehouse) is a message on stderr with exit 2, never a traceback.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 
-import duckdb
 import openpyxl
 import pytest
 
 from pipelines.settings import ROOT
+from tests.helpers import old_version_warehouse
 from tests.report.conftest import MONTH
 
 
@@ -59,12 +58,7 @@ def test_no_warehouse_exits_2(tmp_path):
 
 def test_a_warehouse_of_an_older_version_is_named_out_of_date(demo_data, tmp_path):
     # built before survey_item_cube existed: the report names what is missing and how to rebuild
-    old = tmp_path / "old"
-    old.mkdir()
-    shutil.copyfile(demo_data / "warehouse.duckdb", old / "warehouse.duckdb")
-    con = duckdb.connect(str(old / "warehouse.duckdb"))
-    con.execute("drop table survey_item_cube")
-    con.close()
+    old = old_version_warehouse(demo_data, tmp_path / "old")
     done = cli("quarterly", "--quarter", "2026Q3", "--out", str(tmp_path / "q.pdf"), "--lang", "en",
                "--data", str(old))
     assert done.returncode == 2 and "Traceback" not in done.stderr

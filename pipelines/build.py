@@ -1,17 +1,20 @@
 """Build the warehouse (SPEC §2): `dbt build` of sql/ into a new DuckDB file, then publish it.
 
 Under the data directory's lock: a fresh `data/.build-warehouse.duckdb` gets the settings tables
-(settings_build among them: as_of, built_at, app_version), dbt builds every model and runs every
-data test in it, the file is checkpointed and closed (no .wal beside it) and renamed over
-`data/warehouse.duckdb` in one atomic step. Any failure removes the new file and leaves the
-published warehouse as it was. No KPI logic lives here (SPEC §2).
+(settings_build among them: as_of, built_at, app_version) and, in schema landing, a view over each
+source's committed batch files; dbt builds every model and runs every data test in it, the file is
+checkpointed and closed (no .wal beside it) and renamed over `data/warehouse.duckdb` in one atomic
+step. Any failure removes the new file and leaves the published warehouse as it was. No KPI logic
+lives here (SPEC §2).
 
-Speed: dbt keeps its parsed project in `data/.dbt/target` and re-parses only what changed (partial
-parsing). That works because nothing dbt parses changes from one build to the next: the build
-file has a fixed name, and the per-build values (as_of, built_at) reach the models through the
-settings_build table, not through dbt vars (a changed var makes dbt re-parse everything). The dbt
-unit tests test SQL logic, not data: they run in the test suite (tests/sql/test_dbt_unit_tests.py),
-not in every build.
+Speed: dbt parses the project only when something it parses changed; it keeps the parsed project
+in `data/.dbt/target` and, for the next data directory, in `sql/target` (seeded from there when a
+data directory has none). Nothing dbt parses depends on the build or the data directory: dbt runs
+in the data directory, where the build file has a fixed name; the per-build values (as_of,
+built_at) reach the models through the settings_build table and the batch files through the landing
+views, not through dbt vars or paths (a changed var or profile makes dbt re-parse everything). The
+dbt unit tests test SQL logic, not data: they run in the test suite
+(tests/sql/test_dbt_unit_tests.py), not in every build.
 """
 
 from __future__ import annotations
@@ -28,14 +31,18 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from . import __version__, landing
+from .contract import SOURCES
 from .settings import Settings
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 WAREHOUSE = "warehouse.duckdb"
-# The build file: a fixed name, as dbt's partial parsing re-parses everything when the database
-# path changes; it is only ever written under the data directory's lock.
+# The build file: a fixed name in dbt's working directory (sql/profiles.yml), as dbt's partial
+# parsing re-parses everything when the database path changes; only written under the data
+# directory's lock.
 BUILD_FILE = ".build-warehouse.duckdb"
 DBT_STATE = ".dbt"  # dbt's target directory (parsed project, compiled SQL) lives in data/.dbt/target
+PARSED = "partial_parse.msgpack"  # dbt's parsed project, in its target directory
+SHARED_TARGET = SQL_DIR / "target"  # the parsed project handed from one data directory to the next
 # Every model and data test; the unit tests run in the test suite (run_unit_tests).
 BUILD_COMMAND = ("build", "--exclude-resource-type", "unit_test")
 APP_VERSION = __version__
@@ -94,9 +101,8 @@ def build(data: Path, settings: Settings, as_of: datetime | None = None, app_ver
         try:
             built_at = resolve_as_of(None, settings.time_zone)
             _write_settings_tables(new, settings, as_of=as_of, built_at=built_at, app_version=app_version)
-            results = _run_dbt(
-                new, _dbt_vars(data, settings), data / "logs", data / DBT_STATE / "target", BUILD_COMMAND
-            )
+            _write_landing_views(new, data)
+            results = _run_dbt(new, _dbt_vars(settings), data / "logs", data / DBT_STATE / "target", BUILD_COMMAND)
             warnings = [f"{r.node.name}: {_one_line(r.message)}" for r in results if str(r.status) == "warn"]
             counts = _finalise(new)
             _publish(new, warehouse_path(data))
@@ -118,12 +124,10 @@ def run_unit_tests(data: Path, settings: Settings, work: Path) -> list[str]:
     copy, dbt's target directory and its log. Returns the names of the unit tests that passed,
     raises BuildError naming those that failed. The build itself leaves them out (module doc)."""
     work.mkdir(parents=True, exist_ok=True)
-    copy = work / "unit-tests.duckdb"
+    copy = work / BUILD_FILE  # its landing views name the batch files of `data`
     shutil.copyfile(warehouse_path(data), copy)
     try:
-        results = _run_dbt(
-            copy, _dbt_vars(data, settings), work / "logs", work / "target", ("test", "--select", "test_type:unit")
-        )
+        results = _run_dbt(copy, _dbt_vars(settings), work / "logs", work / "target", ("test", "--select", "test_type:unit"))
     finally:
         _remove(copy)
     return [r.node.name for r in results if str(r.status) == "pass"]
@@ -144,17 +148,51 @@ def read_meta(data: Path) -> dict:
     return dict(zip(names, row, strict=True)) if row else {}
 
 
-def _dbt_vars(data: Path, settings: Settings) -> dict:
-    """The dbt vars: the scalar settings and the landing directory, which change only when the
-    settings or the data directory do (as_of travels in settings_build, see the module doc)."""
+def _dbt_vars(settings: Settings) -> dict:
+    """The dbt vars: the scalar settings, which change only when the settings do (as_of travels in
+    settings_build, see the module doc)."""
     dbt_vars = settings.dbt_vars("")
     del dbt_vars["as_of"]
-    return dbt_vars | {"landing_dir": _sql_literal_body(landing.landing_dir(data).as_posix())}
+    return dbt_vars
 
 
-def _sql_literal_body(text: str) -> str:
-    """Text placed inside a single-quoted SQL literal by the dbt models."""
-    return text.replace("'", "''")
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _write_landing_views(path: Path, data: Path) -> None:
+    """The sources of schema landing (sql/models/staging/_sources.yml) as views over the files of
+    the batches committed now: each source's rows, load_files, rejected_rows, and load_log over the
+    logs of loads that landed no batch (an empty relation of the same columns while there is none).
+    DDL takes no parameters: the paths are SQL literals, quotes doubled."""
+    batches = landing.batch_dirs(data)
+    files = {
+        **{source: f"{source}.parquet" for source in SOURCES},
+        "load_files": "files.parquet",
+        "rejected_rows": "rejects.parquet",
+    }
+    views = {
+        view: "select * from read_parquet([" + ", ".join(_sql_literal((b / name).as_posix()) for b in batches)
+        + "], union_by_name = true)"
+        for view, name in files.items()
+    }
+    logs = sorted((landing.landing_dir(data) / "log").glob("*.parquet"))
+    views["load_log"] = (
+        "select * from read_parquet([" + ", ".join(_sql_literal(p.as_posix()) for p in logs) + "], union_by_name = true)"
+        if logs
+        else "select " + ", ".join(f'null::{t} as "{c}"' for c, t in landing.FILES_SCHEMA) + " where false"
+    )
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("create schema landing")
+        for view, query in views.items():
+            try:  # DuckDB reads the files' schemas here: a damaged file fails now, named
+                con.execute(f"create view landing.{view} as {query}")
+            except duckdb.Error as exc:
+                raise BuildError(f"cannot read the landing files of {view}: {_one_line(exc)}") from None
+        con.execute("checkpoint")
+    finally:
+        con.close()
 
 
 def _write_settings_tables(
@@ -198,16 +236,21 @@ def _write_settings_tables(
 
 
 def _run_dbt(path: Path, dbt_vars: dict, log_dir: Path, target: Path, command: tuple[str, ...]) -> list:
-    """One dbt command in-process against the DuckDB file `path`, with dbt's parsed project kept in
-    `target`; returns dbt's node results, raises BuildError naming the failing nodes."""
+    """One dbt command in-process against the DuckDB file `path` (named BUILD_FILE; dbt runs in its
+    directory), with dbt's parsed project kept in `target`; returns dbt's node results, raises
+    BuildError naming the failing nodes."""
     from dbt.cli.main import dbtRunner  # imported here: dbt takes a second to import
 
+    if path.name != BUILD_FILE:
+        raise ValueError(f"dbt builds {BUILD_FILE} in its working directory, not {path.name}")
     log_dir.mkdir(parents=True, exist_ok=True)
     target.mkdir(parents=True, exist_ok=True)
-    saved = {k: os.environ.get(k) for k in ("AFTERSALES_BUILD_DB", "DO_NOT_TRACK")}
-    with _DBT_LOCK:
-        os.environ["AFTERSALES_BUILD_DB"] = str(path)
+    saved = os.environ.get("DO_NOT_TRACK")
+    with _DBT_LOCK:  # also guards the working directory, which is the process's
         os.environ["DO_NOT_TRACK"] = "1"
+        cwd = os.getcwd()
+        _seed_parsed_project(target)
+        os.chdir(path.parent)
         try:
             res = dbtRunner().invoke(
                 [
@@ -233,12 +276,14 @@ def _run_dbt(path: Path, dbt_vars: dict, log_dir: Path, target: Path, command: t
                 ]
             )
         finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
+            os.chdir(cwd)
+            if saved is None:
+                os.environ.pop("DO_NOT_TRACK", None)
+            else:
+                os.environ["DO_NOT_TRACK"] = saved
             _close_dbt_duckdb()
+        if res.success:
+            _share_parsed_project(target)
     results = list(getattr(res.result, "results", None) or [])
     failed = [r for r in results if str(r.status) in ("error", "fail", "runtime error")]
     what = f"dbt {command[0]} failed"
@@ -249,6 +294,26 @@ def _run_dbt(path: Path, dbt_vars: dict, log_dir: Path, target: Path, command: t
     if res.exception is not None or not res.success:
         raise BuildError(f"{what}: {_one_line(str(res.exception or 'see log'))} (log: {log_dir / 'dbt.log'})")
     return results
+
+
+def _seed_parsed_project(target: Path) -> None:
+    """A target directory without a parsed project gets the one shared by earlier builds (dbt checks
+    it against the project, vars and profile, and parses again if anything differs)."""
+    shared = SHARED_TARGET / PARSED
+    if not (target / PARSED).exists() and shared.exists():
+        shutil.copyfile(shared, target / PARSED)
+
+
+def _share_parsed_project(target: Path) -> None:
+    """Hand the parsed project of a successful dbt run to the next data directory (replaced whole,
+    never seen half-written)."""
+    parsed, shared = target / PARSED, SHARED_TARGET / PARSED
+    if not parsed.exists() or (shared.exists() and shared.read_bytes() == parsed.read_bytes()):
+        return
+    SHARED_TARGET.mkdir(parents=True, exist_ok=True)
+    tmp = SHARED_TARGET / f".{PARSED}.{os.getpid()}.{threading.get_ident()}"
+    shutil.copyfile(parsed, tmp)
+    os.replace(tmp, shared)
 
 
 def _close_dbt_duckdb() -> None:

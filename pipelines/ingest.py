@@ -12,6 +12,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +23,7 @@ import duckdb
 from . import landing
 from .contract import SOURCES, landing_schema
 from .mapping import NO_MAPPING, Mapping
-from .readers import FileRefused, RawTable, read_file, scratch_dir
+from .readers import FileRefused, RawTable, materialise, read_file, scratch_dir, sha256_of
 from .settings import Settings
 from .validate import resolve_headers, validate_sql
 
@@ -93,7 +94,7 @@ def _connect(tmpdir: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
     con.execute("set memory_limit = '1GB'")
     con.execute("set temp_directory = ?", [str(tmpdir)])
     con.execute("set TimeZone = ?", [settings.time_zone])
-    # row order is carried by _row_number (a CSV read keeps the file's order for it: readers.read_csv)
+    # row order is carried by _row_number (a CSV read keeps the file's order for it: readers.materialise)
     con.execute("set preserve_insertion_order = false")
     if sys.stderr.isatty():
         con.execute("set enable_progress_bar = true")
@@ -101,40 +102,58 @@ def _connect(tmpdir: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
 
 
 def _read_all(con, paths, tmpdir, known, source, mapping, encoding, settings, progress):
-    """Read and validate every file; returns results and (result, raw, validated table) parts."""
+    """Read and validate every file; returns results and (result, raw, validated table) parts.
+    A file's SHA-256 is computed on a second thread while DuckDB reads and checks it."""
     results, parts, seen = [], [], set()
-    for n, path in enumerate(paths):
-        if progress:
-            progress(n, len(paths), path.name)
-        try:
-            raws = read_file(con, path, tmpdir, source=source or mapping.source, encoding=encoding,
-                             prefix=f"f{n}")
-        except FileRefused as exc:
-            results.append(FileResult(path.name, status="refused", message=str(exc)))
-            continue
-        if raws[0].sha256 in known or raws[0].sha256 in seen:
-            for raw in raws:
-                results.append(FileResult(raw.file_name, raw.sha256, raw.source, "skipped",
-                                          message="already loaded (same SHA-256)"))
-            continue
-        seen.add(raws[0].sha256)
-        for k, raw in enumerate(raws):
-            res = FileResult(raw.file_name, raw.sha256, raw.source, rows_read=raw.rows_read, encoding=raw.encoding)
-            results.append(res)
-            if raw.source is None:
-                res.status = "refused"
-                res.message = ("cannot tell the source: name the file or sheet after one of "
-                               f"{', '.join(SOURCES)} (or 客户/工单/报价/满意度调查/客诉), or pass --source")
-                continue
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        for n, path in enumerate(paths):
+            if progress:
+                progress(n, len(paths), path.name)
+            path = Path(path)
+            hashing = pool.submit(sha256_of, path) if path.is_file() else None
             try:
-                resolved = resolve_headers(raw, raw.source, settings, mapping)
+                raws = read_file(con, path, tmpdir, source=source or mapping.source, encoding=encoding,
+                                 prefix=f"f{n}")
+                checked = [_check(con, raw, f"v{n}_{k}", tmpdir, settings, mapping) for k, raw in enumerate(raws)]
             except FileRefused as exc:
-                res.status, res.message = "refused", str(exc)
+                if hashing:
+                    hashing.result()
+                results.append(FileResult(path.name, status="refused", message=str(exc)))
                 continue
-            sql, params = validate_sql(raw, resolved, settings, mapping, f"v{n}_{k}")
-            con.execute(sql, params)
-            parts.append((res, raw, f"v{n}_{k}"))
+            digest = hashing.result()
+            if digest in known or digest in seen:
+                for raw, _ in checked:
+                    results.append(FileResult(raw.file_name, digest, raw.source, "skipped",
+                                              message="already loaded (same SHA-256)"))
+                continue
+            seen.add(digest)
+            for k, (raw, refusal) in enumerate(checked):
+                raw.sha256 = digest
+                res = FileResult(raw.file_name, digest, raw.source, rows_read=raw.rows_read, encoding=raw.encoding)
+                results.append(res)
+                if refusal:
+                    res.status, res.message = "refused", refusal
+                else:
+                    parts.append((res, raw, f"v{n}_{k}"))
     return results, parts
+
+
+def _check(con, raw: RawTable, out: str, tmpdir: Path, settings: Settings, mapping: Mapping):
+    """Validate one raw table into table `out` (a CSV file is read as it is checked); returns the
+    raw table, read, and the reason the whole file is refused, or None."""
+    refusal = None
+    if raw.source is None:
+        refusal = ("cannot tell the source: name the file or sheet after one of "
+                   f"{', '.join(SOURCES)} (or 客户/工单/报价/满意度调查/客诉), or pass --source")
+    else:
+        try:
+            resolved = resolve_headers(raw, raw.source, settings, mapping)
+        except FileRefused as exc:
+            refusal = str(exc)
+    if refusal:  # not checked; a CSV file is still read, for its row count
+        return materialise(con, raw, lambda r: (f"create or replace table {out} as select 1 from {r.table}", r.params),
+                           out, tmpdir), refusal
+    return materialise(con, raw, lambda r: validate_sql(r, resolved, settings, mapping, out), out, tmpdir), None
 
 
 def _settle(con, parts: list[tuple[FileResult, RawTable, str]], settings: Settings) -> dict[str, str]:
@@ -149,7 +168,10 @@ def _settle(con, parts: list[tuple[FileResult, RawTable, str]], settings: Settin
     out = {}
     for source, items in by_source.items():
         key = SOURCES[source]["key"]
-        union = " union all ".join(f"select {seq} as _file_seq, * from {table}" for seq, _, _, table in items)
+        # a CSV file's row number is its checked row's rowid (readers.materialise), any other's a column
+        union = " union all ".join(
+            f"select {seq} as _file_seq, {raw.row_number_sql + ' as _row_number, ' if raw.is_csv else ''}* "
+            f"from {table}" for seq, _, raw, table in items)
         parse = [(seq, res.file_name, raw.sha256, row_number, reason)
                  for seq, res, raw, _ in items for row_number, reason in raw.parse_rejects]
         # Keys seen more than once among valid rows, with their first occurrence: a small table, so

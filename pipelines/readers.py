@@ -1,9 +1,12 @@
 """Read source files (CSV in UTF-8 / UTF-8 with BOM / GBK, XLSX, Parquet) into DuckDB as text.
 
-Every reader lands a file (or an XLSX sheet) as a table of VARCHAR columns c0, c1, …, with SQL
-giving each row's 1-based data row number (header excluded), and reports the headers it found. Lines the CSV
-parser cannot split (too many or too few fields) are returned as rejected rows, never dropped.
-Headers never enter SQL text: columns are renamed to positional names.
+Every reader gives a file (or an XLSX sheet) as a relation of VARCHAR columns c0, c1, …, with
+each row's 1-based data row number (header excluded), and reports the headers it found. XLSX and
+Parquet are landed as a table with a _row_number column. A CSV file is read by the statement that
+validates it (`materialise`): its rows go straight from the parser into the checked table, whose
+row order is the file's, so that row numbers are rowids. Lines the CSV parser cannot split (too
+many or too few fields) are returned as rejected rows, never dropped. Headers never enter SQL
+text: columns are renamed to positional names.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ import hashlib
 import io
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -31,20 +34,35 @@ class FileRefused(Exception):
     """The whole file cannot be loaded (unreadable, unknown source, missing required columns)."""
 
 
+# A CSV file as text: named parameters, bound by the statement that reads it (materialise).
+CSV_RELATION = (
+    "read_csv($csv_path, header = false, skip = 1, all_varchar = true, delim = $csv_delim, quote = '\"', "
+    "escape = '\"', columns = $csv_columns, auto_detect = false, store_rejects = true, strict_mode = true)"
+)
+
+
 @dataclass
 class RawTable:
-    """One file or XLSX sheet, read as text into a DuckDB table."""
+    """One file or XLSX sheet as text: a DuckDB table, or a CSV file read when it is checked."""
 
     file_name: str  # display name: file name, or "file.xlsx#sheet"
     path: Path
     sha256: str
     source: str | None
-    table: str  # DuckDB table with c0..cN VARCHAR
+    table: str  # DuckDB relation with c0..cN VARCHAR (and _row_number unless a CSV file)
     headers: list[str]
-    rows_read: int
+    rows_read: int | None  # None for a CSV file until it is read (materialise)
     parse_rejects: list[tuple[int, str]] = field(default_factory=list)  # (row_number, reason)
     encoding: str = ""
-    row_number_sql: str = "_row_number"  # SQL over `table` giving the 1-based data row number
+    params: dict = field(default_factory=dict)  # parameters of `table`
+    forced: bool = False  # the encoding was given (--encoding), not detected
+    # SQL giving the 1-based data row number: a column of `table`, or for a CSV file one over the
+    # rowid of the table its checked rows went into (set by materialise)
+    row_number_sql: str = "_row_number"
+
+    @property
+    def is_csv(self) -> bool:
+        return "csv_path" in self.params
 
 
 def sha256_of(path: Path) -> str:
@@ -90,9 +108,9 @@ def _header_line(path: Path) -> tuple[list[str], str]:
     return [f.strip() for f in fields], delim
 
 
-def read_csv(con, path: Path, name: str, encoding: str | None, tmpdir: Path) -> tuple[list, int, list, str, str]:
-    """Read a CSV file as text into table `name`; returns headers, rows read, parse rejects,
-    encoding and the SQL giving each row's data row number."""
+def open_csv(path: Path, name: str, encoding: str | None, tmpdir: Path) -> RawTable:
+    """A CSV file as a RawTable to be read by `materialise`: its encoding detected (or forced) and
+    transcoded to UTF-8 if need be, its header line and delimiter found."""
     forced = encoding is not None
     enc = (encoding or detect_encoding(path)).lower().replace("_", "-")
     enc = "utf-8" if enc in ("utf8", "utf-8") else enc
@@ -103,37 +121,51 @@ def read_csv(con, path: Path, name: str, encoding: str | None, tmpdir: Path) -> 
     headers, delim = _header_line(src)
     if not any(headers):
         raise FileRefused("the file is empty or has no header row")
-    cols = {f"c{i}": "VARCHAR" for i in range(len(headers))}
+    params = {"csv_path": str(src), "csv_delim": delim, "csv_columns": {f"c{i}": "VARCHAR" for i in range(len(headers))}}
+    return RawTable(path.name, path, "", None, CSV_RELATION, headers, None, encoding=enc, params=params,
+                    forced=forced)
+
+
+def materialise(con, raw: RawTable, statement: Callable[[RawTable], tuple[str, dict]], out: str,
+                tmpdir: Path) -> RawTable:
+    """Run `statement(raw)`, which creates table `out` from `raw.table`. For a CSV file that
+    statement reads the file: this also keeps the file's row order in `out`, collects the lines
+    the parser rejected, and returns the raw table with rows_read and row_number_sql (over `out`)
+    set; a file whose head was UTF-8 but whose rest is not is read again as GBK."""
+    sql, params = statement(raw)
+    if not raw.is_csv:
+        con.execute(sql, params)
+        return raw
     con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
-    # The rows' order in the table is their order in the file (row numbers are rowid + 1): DuckDB
+    # The rows' order in `out` is their order in the file (row numbers are rowid + 1): DuckDB
     # reads a large file on several threads and, without insertion order kept, stores them shuffled.
     kept = con.execute("select current_setting('preserve_insertion_order')").fetchone()[0]
     con.execute("set preserve_insertion_order = true")
     try:
-        con.execute(
-            f"create or replace table {name} as select * from read_csv(?, header = false, skip = 1, "
-            "all_varchar = true, delim = ?, quote = '\"', escape = '\"', columns = ?, auto_detect = false, "
-            "store_rejects = true, strict_mode = true)",
-            [str(src), delim, cols],
-        )
+        con.execute(sql, params)
+    except duckdb.Error as exc:
+        raise FileRefused(f"cannot parse as CSV: {exc}") from None
     finally:
         con.execute(f"set preserve_insertion_order = {'true' if kept else 'false'}")
     rejects = con.execute(
         "select line - 1 as row_number, any_value(error_type order by column_idx) as error_type, "
         "any_value(error_message order by column_idx) from reject_errors group by line order by line"
     ).fetchall()
-    if not forced and enc == "utf-8" and any(r[1] == "INVALID UNICODE" for r in rejects):
-        return read_csv(con, path, name, "gbk", tmpdir)  # the head was ASCII, the rest is not UTF-8
+    if not raw.forced and raw.encoding == "utf-8" and any(r[1] == "INVALID UNICODE" for r in rejects):
+        # the head was ASCII, the rest is not UTF-8
+        gbk = replace(open_csv(raw.path, out, "gbk", tmpdir), file_name=raw.file_name, sha256=raw.sha256,
+                      source=raw.source, forced=False)
+        return materialise(con, gbk, statement, out, tmpdir)
     parse_rejects = [(r[0], f"malformed CSV line: {r[2] or r[1]}") for r in rejects]
-    n = con.execute(f"select count(*) from {name}").fetchone()[0]
+    n = con.execute(f"select count(*) from {out}").fetchone()[0]
     if not parse_rejects:
-        return headers, n, [], enc, "rowid + 1"
+        return replace(raw, rows_read=n, parse_rejects=[], row_number_sql="rowid + 1")
     # The i-th parsed row is the i-th data row that was not rejected.
-    con.execute(f"create or replace table {name}_rej as select row_number - row_number() over "
+    con.execute(f"create or replace table {out}_rej as select row_number - row_number() over "
                 "(order by row_number) as shift from (select unnest(?::bigint[]) as row_number)",
                 [[r[0] for r in parse_rejects]])
-    return headers, n + len(parse_rejects), parse_rejects, enc, \
-        f"{name}.rowid + 1 + (select count(*) from {name}_rej r where r.shift < {name}.rowid + 1)"
+    return replace(raw, rows_read=n + len(parse_rejects), parse_rejects=parse_rejects,
+                   row_number_sql=f"{out}.rowid + 1 + (select count(*) from {out}_rej r where r.shift < {out}.rowid + 1)")
 
 
 def _cell_text(value) -> str | None:
@@ -185,23 +217,13 @@ def _arrow_table(headers: list[str], rows: list) -> pa.Table:
 
 def read_file(con: duckdb.DuckDBPyConnection, path: Path, tmpdir: Path, *, source: str | None = None,
               encoding: str | None = None, prefix: str = "f") -> list[RawTable]:
-    """Read one input file into DuckDB tables; an XLSX workbook gives one table per sheet. The
-    file's SHA-256 is computed on a second thread while DuckDB reads it."""
+    """Read one input file into DuckDB tables, or for a CSV file open it to be read by
+    `materialise`; an XLSX workbook gives one table per sheet. The SHA-256 is left to the caller
+    (sha256_of), which computes it while DuckDB reads."""
     path = Path(path)
     if not path.is_file():
         raise FileRefused("no such file")
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        hashing = pool.submit(sha256_of, path)
-        raws = _read_tables(con, path, tmpdir, source, encoding, prefix)
-        digest = hashing.result()
-    for raw in raws:
-        raw.sha256 = digest
-    return raws
-
-
-def _read_tables(con: duckdb.DuckDBPyConnection, path: Path, tmpdir: Path, source: str | None,
-                 encoding: str | None, prefix: str) -> list[RawTable]:
-    digest = ""  # filled in by read_file
+    digest = ""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         out = []
@@ -230,11 +252,7 @@ def _read_tables(con: duckdb.DuckDBPyConnection, path: Path, tmpdir: Path, sourc
         n = con.execute(f"select count(*) from {prefix}").fetchone()[0]
         return [RawTable(path.name, path, digest, src, prefix, names, n, encoding="parquet")]
     if suffix in (".csv", ".txt", ".tsv"):
-        try:
-            headers, n, rejects, enc, row_sql = read_csv(con, path, prefix, encoding, tmpdir)
-        except duckdb.Error as exc:
-            raise FileRefused(f"cannot parse as CSV: {exc}") from None
-        return [RawTable(path.name, path, digest, src, prefix, headers, n, rejects, enc, row_sql)]
+        return [replace(open_csv(path, prefix, encoding, tmpdir), source=src)]
     raise FileRefused(f"unsupported file type '{suffix}' (use .csv, .xlsx or .parquet)")
 
 

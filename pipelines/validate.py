@@ -151,8 +151,9 @@ def _typed(col: Column, t: str, v: str, settings: Settings, mapping: Mapping, q:
 
 
 def validate_sql(raw: RawTable, res: Resolved, settings: Settings, mapping: Mapping, out: str) -> tuple[str, dict]:
-    """SQL creating table `out`: typed contract columns, _row_number and the first problem
-    (_err_column, _err_value, _err_reason) of each row, or nulls for a valid row."""
+    """SQL creating table `out`: typed contract columns, _row_number (not for a CSV file, whose
+    rows keep the file's order) and the first problem (_err_column, _err_value, _err_reason) of
+    each row, or nulls for a valid row."""
     q = _Sql()
     cols = columns(res.source, settings)
     texts, typed, checks = [], [], []
@@ -173,10 +174,12 @@ def validate_sql(raw: RawTable, res: Resolved, settings: Settings, mapping: Mapp
         f"case when ({reason}) is not null then {{'column': {_lit(name)}, 'value': {t}, 'reason': ({reason})}} end"
         for name, t, reason in checks)
     names = ", ".join(f'"{c.name}"' for c in cols)
-    sql = (f"create table {out} as with texts as (select {raw.row_number_sql} as _row_number, "
+    # a CSV file's rows carry no row number: its rowid in `out` gives it (readers.materialise)
+    row_number = "" if raw.is_csv else "_row_number, "
+    sql = (f"create or replace table {out} as with texts as (select {row_number}"
            f"{', '.join(texts)} from {raw.table}), "
            f"typed as (select *, {', '.join(typed)} from texts), "
            f"checked as (select *, coalesce({structs}) as err from typed) "
-           f"select _row_number, {names}, err.column as _err_column, err.value as _err_value, "
+           f"select {row_number}{names}, err.column as _err_column, err.value as _err_value, "
            f"err.reason as _err_reason from checked")
-    return sql, q.params
+    return sql, q.params | raw.params

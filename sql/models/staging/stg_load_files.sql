@@ -1,5 +1,5 @@
 -- Load history: the files of every committed batch plus the log of loads that landed no batch
--- (landing/log, which may hold no file yet).
+-- (landing/log; an empty relation while it holds no file).
 -- Ephemeral (read by the load_files and meta_build marts only): compiled into it, no view of its own.
 {{ config(materialized='ephemeral') }}
 
@@ -11,19 +11,11 @@ batch_files as (
 
 ),
 
-{% if landing_glob_has_files('log/*.parquet') -%}
 log_files as (
 
     select *, false as is_batch from {{ source('landing', 'load_log') }}
 
 ),
-{%- else -%}
-log_files as (
-
-    select * from batch_files where false
-
-),
-{%- endif %}
 
 unioned as (
 

@@ -151,7 +151,8 @@ def materialise(con, raw: RawTable, statement: Callable[[RawTable], tuple[str, d
         "select line - 1 as row_number, any_value(error_type order by column_idx) as error_type, "
         "any_value(error_message order by column_idx) from reject_errors group by line order by line"
     ).fetchall()
-    if not raw.forced and raw.encoding == "utf-8" and any(r[1] == "INVALID UNICODE" for r in rejects):
+    # DuckDB 2 names a line that is not UTF-8 INVALID ENCODING (earlier versions INVALID UNICODE)
+    if not raw.forced and raw.encoding == "utf-8" and any(r[1] in ("INVALID ENCODING", "INVALID UNICODE") for r in rejects):
         # the head was ASCII, the rest is not UTF-8
         gbk = replace(open_csv(raw.path, out, "gbk", tmpdir), file_name=raw.file_name, sha256=raw.sha256,
                       source=raw.source, forced=False)

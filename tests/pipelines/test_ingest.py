@@ -61,6 +61,17 @@ def test_csv_in_each_encoding_and_header_language_lands_the_same_rows(tmp_path, 
     assert landed(tmp_path / "data", "tickets", COLS) == EXPECTED
 
 
+def test_a_gbk_file_whose_head_reads_as_utf8_is_read_again_as_gbk(tmp_path):
+    # the first 64 KiB (all the encoding detection looks at) are ASCII; a GBK name comes after them
+    rows = "".join(f"C{i:06d},name {i}\n" for i in range(1, 6001))
+    f = write(tmp_path / "customers.csv", "customer_id,customer_name\n" + rows + "C999999,华东机械\n", "gbk")
+    assert f.stat().st_size > 1 << 16
+    r = ingest.run([f], SETTINGS, tmp_path / "data").files[0]
+    assert (r.encoding, r.rows_read, r.rows_accepted, r.rows_rejected) == ("gbk", 6001, 6001, 0)
+    assert landed(tmp_path / "data", "customers", "customer_name, _row_number", "customer_id = 'C999999'") == [
+        ("华东机械", 6001)]
+
+
 def test_source_is_taken_from_the_chinese_file_stem(tmp_path):
     f = write(tmp_path / "工单.csv", ZH_TICKETS, "gbk")
     result = ingest.run([f], SETTINGS, tmp_path / "data")
@@ -186,6 +197,7 @@ def test_file_missing_a_required_column_refuses_the_whole_load(tmp_path):
     msg = result.files[1].message
     assert "ticket_type (服务类型)" in msg and "reported_at (报修时间)" in msg
     assert "headers found: 工单号, 客户编号, 状态" in msg
+    assert [r.rows_read for r in result.files] == [1, 1]  # the refused file is still counted
     assert not (tmp_path / "data" / "landing" / "batches").exists()
     assert len(list((tmp_path / "data" / "landing" / "log").glob("*.parquet"))) == 1
 

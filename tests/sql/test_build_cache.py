@@ -1,6 +1,6 @@
-"""dbt's parsed project is kept per data directory (data/.dbt/target) and reused by later builds;
-what changes from build to build (the as-of time) must still reach every model, and builds into
-different data directories must not disturb each other (SPEC §2)."""
+"""dbt's parsed project is kept per data directory (data/.dbt/target), reused by later builds and
+handed to new data directories; what changes from build to build (the as-of time) must still reach
+every model, and builds into different data directories must not disturb each other (SPEC §2)."""
 
 from __future__ import annotations
 
@@ -67,3 +67,17 @@ def test_concurrent_builds_into_different_data_directories(tmp_path):
     assert errors == []
     for as_of, data in dirs.items():
         assert query(data, "select as_of from meta_build") == [(datetime.fromisoformat(as_of),)]
+
+
+def test_a_new_data_directory_reuses_the_parsed_project_of_an_earlier_build(tmp_path):
+    # nothing dbt parses names the data directory (the build runs in it, the batches come through
+    # views), so the project parsed for one directory is handed to the next one (sql/target)
+    settings = load_settings()
+    first, second = tmp_path / "first", tmp_path / "second's data"  # a quote in the path, too
+    for data in (first, second):
+        write_batch(data, crafted_rows(), settings=settings)
+    build(first, settings, as_of=datetime.fromisoformat(AS_OF))
+    build(second, settings, as_of=datetime.fromisoformat(AS_OF))
+    log = (second / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert "Running with dbt" in log and "Unable to do partial parsing" not in log
+    assert query(second, SNAPSHOT) == query(first, SNAPSHOT)

@@ -3,8 +3,10 @@
 Every figure is measured in this run, each step in its own process so that its peak RSS is its own:
 - floor: DuckDB reading the same CSV files and writing them as Parquet;
 - load: `python -m pipelines load DIR --no-build` into an empty data directory;
-- build: `python -m pipelines build --as-of …`, the first build in that data directory (dbt parses
-  the project from scratch), then a rebuild (dbt reuses its parsed project, as every later build does).
+- build: `python -m pipelines build --as-of …`, the first build in that data directory, then a
+  rebuild. dbt's parsed project is removed from the installation (sql/target) before the run: the
+  100k build parses the project from scratch, as the first build after installing does; the 1M
+  build, in a new data directory, reuses the project the 100k build parsed, as every later build does.
 The targets are judged on the first build; the rebuild is printed beside it. Beside them, the dbt
 floor: the least dbt build (bench/baseline/dbt_one) in a fresh process, which every build pays.
 Targets: (load + build) ≤ 5 × floor at 1M, peak RSS ≤ 2 GiB, 1M time ≤ 11 × the 100k time.
@@ -98,6 +100,8 @@ def dbt_floor() -> tuple[float, float]:
 
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
+    # the first build of the run parses the dbt project (module doc)
+    (ROOT / "sql" / "target" / "partial_parse.msgpack").unlink(missing_ok=True)
     results = [measure(n) for n in (100_000, 1_000_000)]
     dbt_first, dbt_again = dbt_floor()
     print("| tickets | input rows | CSV MiB | floor s | load s | build s | (load+build)/floor | rebuild s | "
@@ -116,6 +120,8 @@ def main() -> int:
     print(f"\n1M (load+build)/floor = {ratio:.2f} (target ≤ 5): {'met' if ratio <= 5 else 'MISSED'}")
     print(f"1M peak RSS = {peak:.0f} MiB (target ≤ 2048): {'met' if peak <= 2048 else 'MISSED'}")
     print(f"1M time / 100k time = {growth:.2f} (target ≤ 11): {'met' if growth <= 11 else 'MISSED'}")
+    print("  build: the first in a new data directory; at 100k dbt parses the project, at 1M it reuses the "
+          "project parsed at 100k (sql/target)")
     print(f"  dbt floor, the least dbt build (one model, one test) in a fresh process: {dbt_first:.2f} s "
           f"(first, parsing), {dbt_again:.2f} s (again, parsed project reused)")
     for hook in extra_benchmarks():

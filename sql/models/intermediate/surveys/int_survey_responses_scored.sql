@@ -2,11 +2,12 @@
 -- of unanswered items dropped, the rest rescaled) mapped to 0–100; null with no answered item.
 -- Only the items of the response's own survey type count (SPEC §3). Also the customer's tier
 -- weight for group means (unknown customer: general) and the response's dimensions (its ticket,
--- else its customer). stg_surveys is read once (materialised CTE) for both the item scores and
--- the response rows.
+-- else its customer). The index is computed along each response's row (one column per configured
+-- item), not by unpivoting the items and grouping them again.
+{%- set items = survey_item_columns() %}
 with
 
-surveys as materialized (
+surveys as (
 
     select * from {{ ref('stg_surveys') }}
 
@@ -30,55 +31,55 @@ tickets as (
 
 ),
 
-item_columns as (
+-- the item weights of each survey type, one column per configured item (null: not an item of the type)
+type_weights as (
 
-    select * exclude (
-        customer_id, ticket_id, sent_at, responded_at, respondent_role,
-        overall, nps, comment, load_id
-    )
+    select
+        survey_type,
+        {% for item in items -%}
+        max(weight) filter (where item = '{{ item }}') as "{{ item }}"{{ "," if not loop.last }}
+        {% endfor %}
+    from survey_items
+    group by survey_type
+
+),
+
+-- each response with the items of its own type it answered (an empty score is not answered): how
+-- many, and the weighted mean of their scores, the weights rescaled over them. Added up along the
+-- row in item order, so the result does not depend on how DuckDB's threads share the work.
+scored as (
+
+    select
+        surveys.*,
+        {% for item in items -%}
+        (surveys."{{ item }}" is not null and weights."{{ item }}" is not null)::integer
+        {{- " +" if not loop.last }}
+        {% endfor -%}
+        as answered_items,
+        (
+            {% for item in items -%}
+            coalesce(weights."{{ item }}" * surveys."{{ item }}", 0){{ " +" if not loop.last }}
+            {% endfor -%}
+        ) / nullif(
+            {% for item in items -%}
+            (case when surveys."{{ item }}" is not null then coalesce(weights."{{ item }}", 0) else 0 end)
+            {{- " +" if not loop.last }}
+            {% endfor -%}
+            , 0
+        ) as item_score
     from surveys
-
-),
-
--- one row per answered item (an empty score is not answered and drops out), with its weight
-item_scores as (
-
-    select
-        unpivoted.response_id,
-        unpivoted.score,
-        survey_items.weight
-    from (
-        unpivot item_columns
-        on columns(* exclude (response_id, survey_type))
-        into name item value score
-    ) as unpivoted
-    inner join survey_items
-        on unpivoted.survey_type = survey_items.survey_type
-        and unpivoted.item = survey_items.item
-
-),
-
-response_scores as (
-
-    select
-        response_id,
-        count(*) as answered_items,
-        -- exact decimal sums: a float sum's result depends on the order threads combine it in
-        sum(cast(weight * score as decimal(38, 10)))
-        / nullif(sum(cast(weight as decimal(38, 10))), 0) as item_score
-    from item_scores
-    group by response_id
+    left join type_weights as weights
+        on surveys.survey_type = weights.survey_type
 
 ),
 
 final as (
 
     select
-        surveys.*,
-        coalesce(response_scores.answered_items, 0) as answered_items,
+        surveys.* exclude (item_score),
         -- rounded to 10 decimals: all-top answers give exactly 100, not 100.00000000000001
         round(
-            (response_scores.item_score - {{ var('scale_min') }})
+            (surveys.item_score - {{ var('scale_min') }})
             / ({{ var('scale_max') }} - {{ var('scale_min') }}) * 100,
             10
         ) as csi,
@@ -98,9 +99,7 @@ final as (
         customers.contact_name as contact_name,
         customers.contact_phone as contact_phone,
         customers.contact_email as contact_email
-    from surveys
-    left join response_scores
-        on surveys.response_id = response_scores.response_id
+    from scored as surveys
     left join customers
         on surveys.customer_id = customers.customer_id
     left join tickets

@@ -19,6 +19,7 @@ dbt unit tests test SQL logic, not data: they run in the test suite
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -301,7 +302,8 @@ def _seed_parsed_project(target: Path) -> None:
     it against the project, vars and profile, and parses again if anything differs)."""
     shared = SHARED_TARGET / PARSED
     if not (target / PARSED).exists() and shared.exists():
-        shutil.copyfile(shared, target / PARSED)
+        with contextlib.suppress(OSError):  # only a head start: dbt parses without it
+            shutil.copyfile(shared, target / PARSED)
 
 
 def _share_parsed_project(target: Path) -> None:
@@ -310,10 +312,13 @@ def _share_parsed_project(target: Path) -> None:
     parsed, shared = target / PARSED, SHARED_TARGET / PARSED
     if not parsed.exists() or (shared.exists() and shared.read_bytes() == parsed.read_bytes()):
         return
-    SHARED_TARGET.mkdir(parents=True, exist_ok=True)
     tmp = SHARED_TARGET / f".{PARSED}.{os.getpid()}.{threading.get_ident()}"
-    shutil.copyfile(parsed, tmp)
-    os.replace(tmp, shared)
+    try:  # a read-only installation keeps no shared copy; the build is done either way
+        SHARED_TARGET.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(parsed, tmp)
+        os.replace(tmp, shared)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def _close_dbt_duckdb() -> None:

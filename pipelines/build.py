@@ -157,29 +157,27 @@ def _dbt_vars(settings: Settings) -> dict:
     return dbt_vars
 
 
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def _parquet_scan(paths: list[Path]) -> str:
+    """SQL reading the Parquet files `paths`; DDL takes no parameters, so they are literals, quotes
+    doubled."""
+    files = ", ".join("'" + p.as_posix().replace("'", "''") + "'" for p in paths)
+    return f"select * from read_parquet([{files}], union_by_name = true)"
 
 
 def _write_landing_views(path: Path, data: Path) -> None:
     """The sources of schema landing (sql/models/staging/_sources.yml) as views over the files of
     the batches committed now: each source's rows, load_files, rejected_rows, and load_log over the
-    logs of loads that landed no batch (an empty relation of the same columns while there is none).
-    DDL takes no parameters: the paths are SQL literals, quotes doubled."""
+    logs of loads that landed no batch (an empty relation of the same columns while there is none)."""
     batches = landing.batch_dirs(data)
     files = {
         **{source: f"{source}.parquet" for source in SOURCES},
         "load_files": "files.parquet",
         "rejected_rows": "rejects.parquet",
     }
-    views = {
-        view: "select * from read_parquet([" + ", ".join(_sql_literal((b / name).as_posix()) for b in batches)
-        + "], union_by_name = true)"
-        for view, name in files.items()
-    }
+    views = {view: _parquet_scan([b / name for b in batches]) for view, name in files.items()}
     logs = sorted((landing.landing_dir(data) / "log").glob("*.parquet"))
     views["load_log"] = (
-        "select * from read_parquet([" + ", ".join(_sql_literal(p.as_posix()) for p in logs) + "], union_by_name = true)"
+        _parquet_scan(logs)
         if logs
         else "select " + ", ".join(f'null::{t} as "{c}"' for c, t in landing.FILES_SCHEMA) + " where false"
     )

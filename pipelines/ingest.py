@@ -150,9 +150,11 @@ def _check(con, raw: RawTable, out: str, tmpdir: Path, settings: Settings, mappi
             resolved = resolve_headers(raw, raw.source, settings, mapping)
         except FileRefused as exc:
             refusal = str(exc)
-    if refusal:  # not checked; a CSV file is still read, for its row count
+    if refusal and raw.is_csv:  # not checked, but read, for its row count
         return materialise(con, raw, lambda r: (f"create or replace table {out} as select 1 from {r.table}", r.params),
                            out, tmpdir), refusal
+    if refusal:
+        return raw, refusal
     return materialise(con, raw, lambda r: validate_sql(r, resolved, settings, mapping, out), out, tmpdir), None
 
 

@@ -56,9 +56,9 @@ class RawTable:
     encoding: str = ""
     params: dict = field(default_factory=dict)  # parameters of `table`
     forced: bool = False  # the encoding was given (--encoding), not detected
-    # SQL giving the 1-based data row number: a column of `table`, or for a CSV file one over the
-    # rowid of the table its checked rows went into (set by materialise)
-    row_number_sql: str = "_row_number"
+    # a CSV file's 1-based data row number, as SQL over the rowid of the table its checked rows went
+    # into (set by materialise); any other raw table carries it as its _row_number column
+    row_number_sql: str | None = None
 
     @property
     def is_csv(self) -> bool:
@@ -108,7 +108,7 @@ def _header_line(path: Path) -> tuple[list[str], str]:
     return [f.strip() for f in fields], delim
 
 
-def open_csv(path: Path, name: str, encoding: str | None, tmpdir: Path) -> RawTable:
+def open_csv(path: Path, encoding: str | None, tmpdir: Path) -> RawTable:
     """A CSV file as a RawTable to be read by `materialise`: its encoding detected (or forced) and
     transcoded to UTF-8 if need be, its header line and delimiter found."""
     forced = encoding is not None
@@ -154,7 +154,7 @@ def materialise(con, raw: RawTable, statement: Callable[[RawTable], tuple[str, d
     # DuckDB 2 names a line that is not UTF-8 INVALID ENCODING (earlier versions INVALID UNICODE)
     if not raw.forced and raw.encoding == "utf-8" and any(r[1] in ("INVALID ENCODING", "INVALID UNICODE") for r in rejects):
         # the head was ASCII, the rest is not UTF-8
-        gbk = replace(open_csv(raw.path, out, "gbk", tmpdir), file_name=raw.file_name, sha256=raw.sha256,
+        gbk = replace(open_csv(raw.path, "gbk", tmpdir), file_name=raw.file_name, sha256=raw.sha256,
                       source=raw.source, forced=False)
         return materialise(con, gbk, statement, out, tmpdir)
     parse_rejects = [(r[0], f"malformed CSV line: {r[2] or r[1]}") for r in rejects]
@@ -253,7 +253,7 @@ def read_file(con: duckdb.DuckDBPyConnection, path: Path, tmpdir: Path, *, sourc
         n = con.execute(f"select count(*) from {prefix}").fetchone()[0]
         return [RawTable(path.name, path, digest, src, prefix, names, n, encoding="parquet")]
     if suffix in (".csv", ".txt", ".tsv"):
-        return [replace(open_csv(path, prefix, encoding, tmpdir), source=src)]
+        return [replace(open_csv(path, encoding, tmpdir), source=src)]
     raise FileRefused(f"unsupported file type '{suffix}' (use .csv, .xlsx or .parquet)")
 
 

@@ -37,7 +37,7 @@ type_weights as (
     select
         survey_type,
         {% for item in items -%}
-        max(weight) filter (where item = '{{ item }}') as "{{ item }}"{{ "," if not loop.last }}
+        max(weight) filter (where item = '{{ item }}') as {{ adapter.quote(item) }}{{ "," if not loop.last }}
         {% endfor %}
     from survey_items
     group by survey_type
@@ -52,17 +52,17 @@ scored as (
     select
         surveys.*,
         {% for item in items -%}
-        (surveys."{{ item }}" is not null and weights."{{ item }}" is not null)::integer
+        (surveys.{{ adapter.quote(item) }} is not null and weights.{{ adapter.quote(item) }} is not null)::integer
         {{- " +" if not loop.last }}
         {% endfor -%}
         as answered_items,
         (
             {% for item in items -%}
-            coalesce(weights."{{ item }}" * surveys."{{ item }}", 0){{ " +" if not loop.last }}
+            coalesce(weights.{{ adapter.quote(item) }} * surveys.{{ adapter.quote(item) }}, 0){{ " +" if not loop.last }}
             {% endfor -%}
         ) / nullif(
             {% for item in items -%}
-            (case when surveys."{{ item }}" is not null then coalesce(weights."{{ item }}", 0) else 0 end)
+            (case when surveys.{{ adapter.quote(item) }} is not null then coalesce(weights.{{ adapter.quote(item) }}, 0) else 0 end)
             {{- " +" if not loop.last }}
             {% endfor -%}
             , 0

@@ -12,7 +12,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from . import ingest
+from .contract import SOURCES
 from .mapping import MappingError, load_mapping
 from .settings import ROOT, SettingsError, data_dir, load_settings
 
@@ -32,7 +32,7 @@ def _as_of(text: str | None) -> datetime | None:
     raise argparse.ArgumentTypeError(f"--as-of: not a time: {text!r} (use YYYY-MM-DD[ HH:MM[:SS]])")
 
 
-def print_result(result: ingest.LoadResult, verb: str) -> None:
+def print_result(result, verb: str) -> None:
     for f in result.files:
         where = f"{f.file_name} [{f.source or '?'}{', ' + f.encoding if f.encoding else ''}]"
         if f.status == "skipped":
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("load", "check"):
         s = sub.add_parser(name, help=f"{name} source files (CSV, XLSX, Parquet)")
         s.add_argument("paths", nargs="+", metavar="PATH")
-        s.add_argument("--source", choices=list(ingest.SOURCES))
+        s.add_argument("--source", choices=list(SOURCES))
         s.add_argument("--mapping", metavar="FILE")
         s.add_argument("--encoding", help="force a CSV encoding (utf-8, utf-8-sig, gbk)")
         if name == "load":
@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "build":
         return _build(data, settings, args.as_of)
+    from . import ingest  # not for `build`: its readers import pyarrow and numpy
     if args.command == "demo":
         result = ingest.run([SAMPLE_DATA], settings, data, progress=_progress if sys.stderr.isatty() else None)
         print_result(result, "load")

@@ -177,11 +177,15 @@ def _settle(con, parts: list[tuple[FileResult, RawTable, str]], settings: Settin
         parse = [(seq, res.file_name, raw.sha256, row_number, reason)
                  for seq, res, raw, _ in items for row_number, reason in raw.parse_rejects]
         # Keys seen more than once among valid rows, with their first occurrence: a small table, so
-        # marking the later occurrences is a hash join rather than a window over every row.
+        # marking the later occurrences is a hash join rather than a window over every row. The
+        # repeated keys are found first on the key alone; only their rows are read for the first.
         con.execute(f"create view rows_{source} as {union}")
         con.execute(
-            f'create table dup_{source} as select "{key}" as _key, min({{"s": _file_seq, "r": _row_number}}) '
-            f"as _first from rows_{source} where _err_reason is null group by 1 having count(*) > 1")
+            f'create table dup_{source} as with repeated as (select "{key}" as _key from rows_{source} '
+            "where _err_reason is null group by 1 having count(*) > 1) "
+            f'select r."{key}" as _key, min({{"s": r._file_seq, "r": r._row_number}}) as _first '
+            f'from rows_{source} r semi join repeated on r."{key}" = repeated._key '
+            "where r._err_reason is null group by 1")
         dup = "(d._key is not null and {'s': r._file_seq, 'r': r._row_number} <> d._first)"
         con.execute(
             f"create view all_{source} as select f._file_name, f._sha256, r.* replace ("

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from .contract import source_for_name
 
@@ -210,7 +209,9 @@ def read_xlsx_sheets(path: Path):
         wb.close()
 
 
-def _arrow_table(headers: list[str], rows: list) -> pa.Table:
+def _arrow_table(headers: list[str], rows: list):
+    import pyarrow as pa  # only XLSX sheets need it: not imported for a CSV load
+
     arrays = {f"c{i}": pa.array([r[1][i] for r in rows], pa.string()) for i in range(len(headers))}
     arrays["_row_number"] = pa.array([r[0] for r in rows], pa.int64())
     return pa.table(arrays)

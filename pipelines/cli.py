@@ -11,10 +11,14 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .contract import SOURCES
 from .mapping import MappingError, load_mapping
 from .settings import ROOT, SettingsError, data_dir, load_settings
+
+if TYPE_CHECKING:  # imported when run: `build` does without the ingest modules
+    from .ingest import LoadResult
 
 SAMPLE_DATA = ROOT / "sample_data"
 # sample_data/ is a snapshot taken at this time; the demo builds as of it so its numbers never drift
@@ -32,7 +36,7 @@ def _as_of(text: str | None) -> datetime | None:
     raise argparse.ArgumentTypeError(f"--as-of: not a time: {text!r} (use YYYY-MM-DD[ HH:MM[:SS]])")
 
 
-def print_result(result, verb: str) -> None:
+def print_result(result: LoadResult, verb: str) -> None:
     for f in result.files:
         where = f"{f.file_name} [{f.source or '?'}{', ' + f.encoding if f.encoding else ''}]"
         if f.status == "skipped":

@@ -20,6 +20,7 @@ first render ≤ 2 s, a session's memory ≤ 150 MB).
 
 from __future__ import annotations
 
+import logging
 import os
 import statistics
 import threading
@@ -41,6 +42,11 @@ def _rss_mib(pid: int) -> float:
 
 def query_times(data: Path) -> dict[str, list[float]]:
     os.environ["AFTERSALES_DATA"] = str(data)
+    # the app runs outside a Streamlit server here: its cache and script-context warnings
+    # ("No runtime found", "missing ScriptRunContext") would be printed into the benchmark's table
+    # (disabled rather than given a level: Streamlit sets every logger's level when it loads its config)
+    for name in ("streamlit.runtime.caching.cache_data_api", "streamlit.runtime.scriptrunner_utils.script_run_context"):
+        logging.getLogger(name).disabled = True
     from dashboard.serve import preload
 
     preload()  # as the server does before its first visitor (and before data.py's caches are made)

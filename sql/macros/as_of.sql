@@ -4,8 +4,8 @@
     settings table settings_build (one row, written by pipelines/build.py before dbt runs) when a
     model is compiled, so the SQL carries a constant DuckDB can fold and push down. A table rather
     than a dbt var: a var that changes with every build would make dbt re-parse the whole project.
-    Read from the source itself, so that the models using it wait for no staging model. Unit tests override this macro
-    (overrides: macros: as_of: …) and give the source as an empty input.
+    Read from the source itself, so that the models using it wait for no staging model. Unit tests
+    override this macro (overrides: macros: as_of: …) and give the source as an empty input.
 #}
 {% macro as_of() -%}
     {%- set build_settings = source('settings', 'settings_build') -%}

@@ -83,11 +83,24 @@ def _base(ident: tuple) -> duckdb.DuckDBPyConnection:
         return con
 
 
+class WarehouseMismatch(RuntimeError):
+    """A query naming a table or column the warehouse lacks: a warehouse built by an older version
+    of the app (missing_relations names missing tables up front; this catches missing columns too).
+    The message is DuckDB's first line, which names what is missing."""
+
+
+def _execute(cur: duckdb.DuckDBPyConnection, sql: str, params: list | None) -> pd.DataFrame:
+    try:
+        return cur.execute(sql, params or []).df()
+    except (duckdb.BinderException, duckdb.CatalogException) as exc:
+        raise WarehouseMismatch(str(exc).splitlines()[0]) from None
+
+
 def _run(ident: tuple, sql: str, params: list | None = None) -> pd.DataFrame:
     cur = _base(ident).cursor()
     try:
         cur.execute("use wh")
-        return cur.execute(sql, params or []).df()
+        return _execute(cur, sql, params)
     finally:
         cur.close()
 
@@ -245,7 +258,7 @@ def _run_bundle(ident: tuple, build):
     cur = _base(ident).cursor()
     try:
         cur.execute("use wh")
-        return build(lambda sql, params=None: cur.execute(sql, params or []).df())
+        return build(lambda sql, params=None: _execute(cur, sql, params))
     finally:
         cur.close()
 

@@ -50,6 +50,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "warehouse_outdated": ("数据仓库由旧版本构建，缺少 {missing}。请重新构建：`python -m pipelines build`。",
                            "The warehouse was built by an older version and lacks {missing}. Rebuild it: "
                            "`python -m pipelines build`."),
+    "warehouse_mismatch": ("数据仓库与此版本不符（{reason}），应是旧版本构建的。请重新构建：`python -m pipelines build`。",
+                           "The warehouse does not match this version ({reason}); an older version probably "
+                           "built it. Rebuild it: `python -m pipelines build`."),
+    "rpt_err_mismatch": ("{path} 的数据仓库与此版本不符（{reason}），应是旧版本构建的（运行 python -m pipelines build 重新构建）",
+                         "the warehouse at {path} does not match this version ({reason}); an older version "
+                         "probably built it (run python -m pipelines build to rebuild it)"),
     "rpt_err_outdated": ("{path} 的数据仓库由旧版本构建，缺少 {missing}（运行 python -m pipelines build 重新构建）",
                          "the warehouse at {path} was built by an older version and lacks {missing} "
                          "(run python -m pipelines build to rebuild it)"),

@@ -32,13 +32,16 @@ if missing:
     st.error(t("warehouse_outdated", missing=", ".join(missing)))
     st.stop()
 st.session_state["ident"] = ident
-st.session_state["filters"] = filters.sidebar(ident)
+try:
+    st.session_state["filters"] = filters.sidebar(ident)
 
-st.title(t("app_title"))
-if ident is None:
-    st.warning(t("no_warehouse"))
-else:
-    m = data.meta(ident)
-    st.caption(f"{t('as_of')} **{m['as_of']:%Y-%m-%d %H:%M}** · {t('built_at')} {m['built_at']:%Y-%m-%d %H:%M} · "
-               f"{t('last_load')} {m['last_load']:%Y-%m-%d %H:%M} · {t('newest_record')} {m['newest_record']:%Y-%m-%d %H:%M}")
-page.run()
+    st.title(t("app_title"))
+    if ident is None:
+        st.warning(t("no_warehouse"))
+    else:
+        m = data.meta(ident)
+        st.caption(f"{t('as_of')} **{m['as_of']:%Y-%m-%d %H:%M}** · {t('built_at')} {m['built_at']:%Y-%m-%d %H:%M} · "
+                   f"{t('last_load')} {m['last_load']:%Y-%m-%d %H:%M} · {t('newest_record')} {m['newest_record']:%Y-%m-%d %H:%M}")
+    page.run()
+except data.WarehouseMismatch as exc:  # a column an older version's build did not make
+    st.error(t("warehouse_mismatch", reason=str(exc)))

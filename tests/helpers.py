@@ -91,15 +91,15 @@ def query(data_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
         con.close()
 
 
-def old_version_warehouse(demo_data: Path, data_dir: Path) -> Path:
-    """A data directory holding the demo warehouse as an older version built it, before
-    survey_item_cube existed (the table dropped from a copy)."""
+def old_version_warehouse(demo_data: Path, data_dir: Path, change: str = "drop table survey_item_cube") -> Path:
+    """A data directory holding the demo warehouse as an older version built it: `change` (SQL
+    written in the test) run on a copy; by default before survey_item_cube existed."""
     data_dir.mkdir(parents=True, exist_ok=True)
     path = warehouse_path(data_dir)
     path.write_bytes(warehouse_path(demo_data).read_bytes())
     con = duckdb.connect(str(path))
     try:
-        con.execute("drop table survey_item_cube")
+        con.execute(change)
     finally:
         con.close()
     return data_dir

@@ -80,8 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         except BrowserMissing:
             renderer = None  # quarterly_report reports it, in the chosen language
     _quiet_streamlit()
-    from dashboard.i18n import using
+    from dashboard.data import WarehouseMismatch
+    from dashboard.i18n import t, using
     from dashboard.report import ReportError, monthly_report, quarterly_report
+    from pipelines.settings import data_dir
 
     try:
         with using(args.lang):
@@ -92,6 +94,11 @@ def main(argv: list[str] | None = None) -> int:
             body = monthly_report(args.month, args.lang, filters, args.data)
     except ReportError as e:
         print(f"python -m dashboard.report: error: {e}", file=sys.stderr)
+        return 2
+    except WarehouseMismatch as e:  # a column an older version's build did not make
+        with using(args.lang):
+            message = t("rpt_err_mismatch", path=data_dir(args.data) / "warehouse.duckdb", reason=e)
+        print(f"python -m dashboard.report: error: {message}", file=sys.stderr)
         return 2
     finally:
         if renderer is not None:

@@ -82,3 +82,15 @@ def test_a_warehouse_of_an_older_version_is_named_out_of_date_not_a_traceback(de
     assert [e.value for e in at.error] == [
         "The warehouse was built by an older version and lacks survey_item_cube. Rebuild it: "
         "`python -m pipelines build`."]
+
+
+def test_a_warehouse_lacking_a_column_is_named_out_of_date_not_a_traceback(demo_data, tmp_path, monkeypatch):
+    # built before kpi_cube had channel, which the sidebar's choices read
+    old = old_version_warehouse(demo_data, tmp_path / "data", "alter table kpi_cube drop column channel")
+    monkeypatch.setenv("AFTERSALES_DATA", str(old))
+    at = app("en").run()
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert error.startswith("The warehouse does not match this version (")
+    assert '"channel"' in error
+    assert error.endswith("an older version probably built it. Rebuild it: `python -m pipelines build`.")

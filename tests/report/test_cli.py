@@ -64,3 +64,15 @@ def test_a_warehouse_of_an_older_version_is_named_out_of_date(demo_data, tmp_pat
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "older version and lacks survey_item_cube" in done.stderr
     assert "python -m pipelines build" in done.stderr
+
+
+def test_a_warehouse_lacking_a_column_is_named_out_of_date(demo_data, tmp_path):
+    # built before service_costs_monthly had transport_cost: DuckDB's reason names the column
+    old = old_version_warehouse(demo_data, tmp_path / "old", "alter table service_costs_monthly drop column transport_cost")
+    out = tmp_path / "m.xlsx"
+    done = cli("monthly", "--month", MONTH, "--out", str(out), "--lang", "en", "--data", str(old))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"the warehouse at {old / 'warehouse.duckdb'} does not match this version (" in done.stderr
+    assert '"transport_cost"' in done.stderr
+    assert "python -m pipelines build" in done.stderr
+    assert not out.exists()

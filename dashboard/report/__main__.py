@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     from dashboard.data import WarehouseMismatch
     from dashboard.i18n import t, using
     from dashboard.report import ReportError, monthly_report, quarterly_report
+    from pipelines.build import warehouse_path
     from pipelines.settings import data_dir
 
     try:
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except WarehouseMismatch as e:  # a column an older version's build did not make
         with using(args.lang):
-            message = t("rpt_err_mismatch", path=data_dir(args.data) / "warehouse.duckdb", reason=e)
+            message = t("rpt_err_mismatch", path=warehouse_path(data_dir(args.data)), reason=str(e))
         print(f"python -m dashboard.report: error: {message}", file=sys.stderr)
         return 2
     finally:

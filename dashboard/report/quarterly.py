@@ -18,6 +18,7 @@ from dashboard.complaints_parts import capa_verdicts
 from dashboard.i18n import t
 from dashboard.report.model import ReportError
 from dashboard.satisfaction_parts import spearman_from_counts, t_interval
+from pipelines.build import warehouse_path
 from pipelines.settings import Settings, data_dir, load_settings
 
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
@@ -57,10 +58,10 @@ def open_warehouse(directory: str | Path | None) -> tuple:
     path = data_dir(str(directory) if directory else None)
     ident = data.identity_at(path)
     if ident is None:
-        raise ReportError(t("rpt_err_no_warehouse", path=path / "warehouse.duckdb"))
+        raise ReportError(t("rpt_err_no_warehouse", path=warehouse_path(path)))
     missing = data.missing_relations(ident)
     if missing:
-        raise ReportError(t("rpt_err_outdated", path=path / "warehouse.duckdb", missing=", ".join(missing)))
+        raise ReportError(t("rpt_err_outdated", path=warehouse_path(path), missing=", ".join(missing)))
     return ident
 
 

@@ -34,6 +34,7 @@ run: setup system
 
 test: setup system
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
 bench: setup system

@@ -50,8 +50,13 @@ sys.exit(0 if res.success else 1)
 def run_rss(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
     """(seconds, peak RSS MiB, output) of one command, measured with wait4 on its pid."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "DO_NOT_TRACK": "1", **(env or {})},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env={**os.environ, "DO_NOT_TRACK": "1", **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     out = proc.stdout.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
@@ -65,8 +70,22 @@ def dataset(tickets: int) -> Path:
     d = OUT / f"src_{tickets}"
     if not (d / ".done").exists():
         shutil.rmtree(d, ignore_errors=True)
-        run_rss([PY, "-m", "pipelines", "generate", "--out", str(d), "--tickets", str(tickets),
-                 "--seed", "11", "--format", "csv"])
+        run_rss(
+            [
+                PY,
+                "-m",
+                "pipelines",
+                "generate",
+                "--out",
+                str(d),
+                "--tickets",
+                str(tickets),
+                "--seed",
+                "11",
+                "--format",
+                "csv",
+            ]
+        )
         (d / ".done").touch()
     return d
 
@@ -82,9 +101,19 @@ def measure(tickets: int) -> dict:
     load_s, load_rss, _ = run_rss([PY, "-m", "pipelines", "load", str(src), "--no-build", "--data", str(data)])
     build_s, build_rss, _ = run_rss([PY, "-m", "pipelines", "build", "--as-of", AS_OF, "--data", str(data)])
     rebuild_s, rebuild_rss, _ = run_rss([PY, "-m", "pipelines", "build", "--as-of", AS_OF, "--data", str(data)])
-    return {"tickets": tickets, "rows": rows, "mib": size, "floor": floor_s, "load": load_s, "build": build_s,
-            "rebuild": rebuild_s, "load_rss": load_rss, "build_rss": max(build_rss, rebuild_rss),
-            "floor_rss": floor_rss, "data": data}
+    return {
+        "tickets": tickets,
+        "rows": rows,
+        "mib": size,
+        "floor": floor_s,
+        "load": load_s,
+        "build": build_s,
+        "rebuild": rebuild_s,
+        "load_rss": load_rss,
+        "build_rss": max(build_rss, rebuild_rss),
+        "floor_rss": floor_rss,
+        "data": data,
+    }
 
 
 def dbt_floor() -> tuple[float, float]:
@@ -106,15 +135,19 @@ def main() -> int:
     (SHARED_TARGET / PARSED).unlink(missing_ok=True)
     results = [measure(n) for n in (100_000, 1_000_000)]
     dbt_first, dbt_again = dbt_floor()
-    print("| tickets | input rows | CSV MiB | floor s | load s | build s | (load+build)/floor | rebuild s | "
-          "(load+rebuild)/floor | load peak RSS MiB | build peak RSS MiB |")
+    print(
+        "| tickets | input rows | CSV MiB | floor s | load s | build s | (load+build)/floor | rebuild s | "
+        "(load+rebuild)/floor | load peak RSS MiB | build peak RSS MiB |"
+    )
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
         ratio = (r["load"] + r["build"]) / r["floor"]
         again = (r["load"] + r["rebuild"]) / r["floor"]
-        print(f"| {r['tickets']:,} | {r['rows']:,} | {r['mib']:.0f} | {r['floor']:.2f} | {r['load']:.2f} | "
-              f"{r['build']:.2f} | {ratio:.2f} | {r['rebuild']:.2f} | {again:.2f} | {r['load_rss']:.0f} | "
-              f"{r['build_rss']:.0f} |")
+        print(
+            f"| {r['tickets']:,} | {r['rows']:,} | {r['mib']:.0f} | {r['floor']:.2f} | {r['load']:.2f} | "
+            f"{r['build']:.2f} | {ratio:.2f} | {r['rebuild']:.2f} | {again:.2f} | {r['load_rss']:.0f} | "
+            f"{r['build_rss']:.0f} |"
+        )
     small, big = results
     growth = (big["load"] + big["build"]) / (small["load"] + small["build"])
     ratio = (big["load"] + big["build"]) / big["floor"]
@@ -122,10 +155,14 @@ def main() -> int:
     print(f"\n1M (load+build)/floor = {ratio:.2f} (target ≤ 5): {'met' if ratio <= 5 else 'MISSED'}")
     print(f"1M peak RSS = {peak:.0f} MiB (target ≤ 2048): {'met' if peak <= 2048 else 'MISSED'}")
     print(f"1M time / 100k time = {growth:.2f} (target ≤ 11): {'met' if growth <= 11 else 'MISSED'}")
-    print("  build: the first in a new data directory; at 100k dbt parses the project, at 1M it reuses the "
-          "project parsed at 100k (sql/target)")
-    print(f"  dbt floor, the least dbt build (one model, one test) in a fresh process: {dbt_first:.2f} s "
-          f"(first, parsing), {dbt_again:.2f} s (again, parsed project reused)")
+    print(
+        "  build: the first in a new data directory; at 100k dbt parses the project, at 1M it reuses the "
+        "project parsed at 100k (sql/target)"
+    )
+    print(
+        f"  dbt floor, the least dbt build (one model, one test) in a fresh process: {dbt_first:.2f} s "
+        f"(first, parsing), {dbt_again:.2f} s (again, parsed project reused)"
+    )
     for hook in extra_benchmarks():
         hook(big["data"])
     return 0

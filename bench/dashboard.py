@@ -70,6 +70,7 @@ def query_times(data: Path) -> dict[str, list[float]]:
                 return fn(*args, **kwargs)
             finally:
                 spent[0] += time.perf_counter() - start
+
         return wrapper
 
     for name, fn in originals.items():
@@ -153,12 +154,19 @@ def run(data: Path) -> None:
         print(f"| {url} | {p50:.0f} | {p95:.0f} | {r[url]:.2f} |")
     entry = r["overview"]
     print(f"\nslowest page queries p95 = {worst_q:.0f} ms (target ≤ 150): {'met' if worst_q <= 150 else 'MISSED'}")
-    print(f"slowest first render of a page opened from the sidebar = {worst_r:.2f} s (target ≤ 2): "
-          f"{'met' if worst_r <= 2 else 'MISSED'}")
-    print(f"first load of the app in a fresh browser (overview; loads Streamlit's frontend and plotly.js) "
-          f"= {entry:.2f} s (target ≤ 2): {'met' if entry <= 2 else 'MISSED'}")
-    print(f"  floor: the same first load of a Streamlit page with only a title and one small plotly chart "
-          f"= {floor:.2f} s")
+    print(
+        f"slowest first render of a page opened from the sidebar = {worst_r:.2f} s (target ≤ 2): "
+        f"{'met' if worst_r <= 2 else 'MISSED'}"
+    )
+    print(
+        f"first load of the app in a fresh browser (overview; loads Streamlit's frontend and plotly.js) "
+        f"= {entry:.2f} s (target ≤ 2): {'met' if entry <= 2 else 'MISSED'}"
+    )
+    print(
+        f"  floor: the same first load of a Streamlit page with only a title and one small plotly chart = {floor:.2f} s"
+    )
     print(f"server memory growth, first session (process-wide caches included) = {first:.0f} MiB")
-    print(f"session memory, a further session with its own queries = {second:.0f} MiB (target ≤ 150): "
-          f"{'met' if second <= 150 else 'MISSED'}")
+    print(
+        f"session memory, a further session with its own queries = {second:.0f} MiB (target ≤ 150): "
+        f"{'met' if second <= 150 else 'MISSED'}"
+    )

@@ -59,10 +59,16 @@ def run(data: Path) -> dict:
     quarter, month = latest_complete(as_of(data))
     OUT.mkdir(parents=True, exist_ok=True)
     jobs = [
-        ("quarterly PDF", quarter, ["quarterly", "--quarter", quarter, "--format", "pdf",
-                                    "--out", str(OUT / f"quarterly_{quarter}.pdf")]),
-        ("quarterly PPTX", quarter, ["quarterly", "--quarter", quarter, "--format", "pptx",
-                                     "--out", str(OUT / f"quarterly_{quarter}.pptx")]),
+        (
+            "quarterly PDF",
+            quarter,
+            ["quarterly", "--quarter", quarter, "--format", "pdf", "--out", str(OUT / f"quarterly_{quarter}.pdf")],
+        ),
+        (
+            "quarterly PPTX",
+            quarter,
+            ["quarterly", "--quarter", quarter, "--format", "pptx", "--out", str(OUT / f"quarterly_{quarter}.pptx")],
+        ),
         ("monthly XLSX", month, ["monthly", "--month", month, "--out", str(OUT / f"monthly_{month}.xlsx")]),
     ]
     results = {}
@@ -74,8 +80,10 @@ def run(data: Path) -> dict:
         results[name] = seconds
         print(f"| {name} | {period} | {seconds:.2f} | {size / 1024:,.0f} |")
     pdf = results["quarterly PDF"]
-    print(f"\nquarterly PDF = {pdf:.2f} s (target ≤ {TARGET_PDF_SECONDS:g}): "
-          f"{'met' if pdf <= TARGET_PDF_SECONDS else 'MISSED'}")
+    print(
+        f"\nquarterly PDF = {pdf:.2f} s (target ≤ {TARGET_PDF_SECONDS:g}): "
+        f"{'met' if pdf <= TARGET_PDF_SECONDS else 'MISSED'}"
+    )
     return results
 
 

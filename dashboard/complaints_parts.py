@@ -12,8 +12,20 @@ import streamlit as st
 from dashboard import components, data, stats
 from dashboard.i18n import TEXT, lang, t
 
-EVENT_COLUMNS = ("event_id", "success", "settled_at", "happened_at", "due_at", "owner_department", "region",
-                 "service_center", "technician", "product_line", "customer_tier", "channel")
+EVENT_COLUMNS = (
+    "event_id",
+    "success",
+    "settled_at",
+    "happened_at",
+    "due_at",
+    "owner_department",
+    "region",
+    "service_center",
+    "technician",
+    "product_line",
+    "customer_tier",
+    "channel",
+)
 
 
 def missing(value) -> bool:
@@ -24,11 +36,13 @@ def mapped(values, fn) -> pd.Series:
     """`fn` applied to each value, computed once per distinct value (labels of long tables)."""
     series = pd.Series(values)
     done = {}
+
     def one(v):
         key = "__missing__" if missing(v) else v
         if key not in done:
             done[key] = fn(v)
         return done[key]
+
     return series.map(one, na_action=None)
 
 
@@ -74,18 +88,32 @@ def kpi_section(ident: tuple, f: data.Filters, totals: pd.DataFrame, key: str) -
                 components.kpi_card(components.kpi_title(s), row.iloc[0].to_dict())
     if rated.empty:
         return
-    shown = pd.DataFrame({
-        t("kpi"): [components.kpi_title(r) for _, r in rated.iterrows()],
-        t("owner_department"): rated["owner_department"].to_list(),
-        t("rate"): rated["rate"].to_list(), t("target"): rated["target"].to_list(),
-        t("ci"): [f"{components.pct(a)} – {components.pct(b)}" for a, b in zip(rated["ci_low"], rated["ci_high"], strict=True)],
-        t("successes"): rated["successes"].to_list(), t("n"): rated["n"].to_list(),
-        t("met"): [components.verdict_text(r) for _, r in rated.iterrows()],
-    })
+    shown = pd.DataFrame(
+        {
+            t("kpi"): [components.kpi_title(r) for _, r in rated.iterrows()],
+            t("owner_department"): rated["owner_department"].to_list(),
+            t("rate"): rated["rate"].to_list(),
+            t("target"): rated["target"].to_list(),
+            t("ci"): [
+                f"{components.pct(a)} – {components.pct(b)}"
+                for a, b in zip(rated["ci_low"], rated["ci_high"], strict=True)
+            ],
+            t("successes"): rated["successes"].to_list(),
+            t("n"): rated["n"].to_list(),
+            t("met"): [components.verdict_text(r) for _, r in rated.iterrows()],
+        }
+    )
     st.caption(t("drill_hint"))
-    picked = components.table(shown, f"{key}_kpis", f"{key}_kpis", select=True, column_config={
-        t("rate"): st.column_config.NumberColumn(format="percent"),
-        t("target"): st.column_config.NumberColumn(format="percent")})
+    picked = components.table(
+        shown,
+        f"{key}_kpis",
+        f"{key}_kpis",
+        select=True,
+        column_config={
+            t("rate"): st.column_config.NumberColumn(format="percent"),
+            t("target"): st.column_config.NumberColumn(format="percent"),
+        },
+    )
     if picked is not None:
         row = rated.iloc[picked]
         st.text(t("events_of", kpi=components.kpi_title(row)))

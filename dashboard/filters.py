@@ -11,8 +11,13 @@ import streamlit as st
 from dashboard import data
 from dashboard.i18n import LANGUAGES, t
 
-PARAM = {"region": "region", "service_center": "center", "product_line": "line",
-         "customer_tier": "tier", "channel": "channel"}
+PARAM = {
+    "region": "region",
+    "service_center": "center",
+    "product_line": "line",
+    "customer_tier": "tier",
+    "channel": "channel",
+}
 
 
 def _param_list(name: str) -> list[str]:
@@ -23,7 +28,9 @@ def _param_list(name: str) -> list[str]:
 def language_picker() -> str:
     """Language from ?lang=, kept in session state; Chinese by default."""
     if "lang" not in st.session_state:
-        st.session_state["lang"] = st.query_params.get("lang", "zh") if st.query_params.get("lang") in LANGUAGES else "zh"
+        st.session_state["lang"] = (
+            st.query_params.get("lang", "zh") if st.query_params.get("lang") in LANGUAGES else "zh"
+        )
     st.sidebar.radio(t("language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
     return st.session_state["lang"]
 
@@ -57,10 +64,10 @@ def sidebar(ident: tuple | None) -> data.Filters:
     quarter_of = dict(zip(months["month"], months["quarter"], strict=True))
     if st.session_state.get("period_kind") not in ("quarter", "month"):
         st.session_state["period_kind"] = st.session_state.get("_period_kind") or (
-            "month" if st.query_params.get("period") == "month" else "quarter")
+            "month" if st.query_params.get("period") == "month" else "quarter"
+        )
     kinds = {"quarter": t("quarter"), "month": t("month")}  # format_func must not read session state later
-    kind = st.sidebar.radio(t("period_kind"), list(kinds), format_func=kinds.get, key="period_kind",
-                            horizontal=True)
+    kind = st.sidebar.radio(t("period_kind"), list(kinds), format_func=kinds.get, key="period_kind", horizontal=True)
     st.session_state["_period_kind"] = kind
     if kind == "quarter":  # one option per quarter: its first month with data
         options = list(months.groupby("quarter")["month"].min().sort_values())
@@ -77,8 +84,10 @@ def sidebar(ident: tuple | None) -> data.Filters:
         seed = st.session_state.get(store) or (st.query_params.get("from", ""), st.query_params.get("to", ""))
         last = _last_complete(options, kind, data.meta(ident)["as_of"])
         default_lo = names[max(0, last + 1 - (4 if kind == "quarter" else 12))]
-        st.session_state[key] = (seed[0] if seed[0] in by_label else default_lo,
-                                 seed[1] if seed[1] in by_label else names[last])
+        st.session_state[key] = (
+            seed[0] if seed[0] in by_label else default_lo,
+            seed[1] if seed[1] in by_label else names[last],
+        )
     if len(names) > 1:
         lo_l, hi_l = st.sidebar.select_slider(t("period_range"), options=names, key=key)
     else:
@@ -94,8 +103,7 @@ def sidebar(ident: tuple | None) -> data.Filters:
         wkey = f"dim_{dim}"
         if wkey not in st.session_state:
             seed = st.session_state.get("_" + wkey)
-            st.session_state[wkey] = [v for v in (seed if seed is not None else _param_list(short))
-                                      if v in values[dim]]
+            st.session_state[wkey] = [v for v in (seed if seed is not None else _param_list(short)) if v in values[dim]]
         fmt = {v: t(f"tier_{v}") for v in values[dim]}.get if dim == "customer_tier" else str
         chosen = st.sidebar.multiselect(t(dim), values[dim], key=wkey, format_func=fmt, placeholder=t("all"))
         st.session_state["_" + wkey] = list(chosen)

@@ -12,8 +12,22 @@ import streamlit as st
 from dashboard import components, stats
 from dashboard.i18n import t
 
-EVENT_COLUMNS = ("event_id", "kpi", "success", "settled_at", "happened_at", "due_at", "month", "owner_department",
-                 "region", "service_center", "technician", "product_line", "customer_tier", "channel")
+EVENT_COLUMNS = (
+    "event_id",
+    "kpi",
+    "success",
+    "settled_at",
+    "happened_at",
+    "due_at",
+    "month",
+    "owner_department",
+    "region",
+    "service_center",
+    "technician",
+    "product_line",
+    "customer_tier",
+    "channel",
+)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -42,9 +56,16 @@ def interval(row) -> str:
 
 def rate_sentence(key: str, row, **extra) -> str:
     """A one-line rate statement (value, target, interval, n, verdict) through translation `key`."""
-    return t(key, rate=components.pct(row["rate"]), target=components.pct(row["target"], 0),
-             low=components.pct(row["ci_low"]), high=components.pct(row["ci_high"]), n=f"{int(row['n']):,}",
-             verdict=verdict(row), **extra)
+    return t(
+        key,
+        rate=components.pct(row["rate"]),
+        target=components.pct(row["target"], 0),
+        low=components.pct(row["ci_low"]),
+        high=components.pct(row["ci_high"]),
+        n=f"{int(row['n']):,}",
+        verdict=verdict(row),
+        **extra,
+    )
 
 
 def unit_label(value) -> str:

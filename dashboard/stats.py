@@ -480,8 +480,19 @@ def capa_effect_many(
         ratio_low = np.where(has, to_ratio(low), np.nan)
         ratio_high = np.where(has, to_ratio(high), np.nan)
     verdict = np.where(total < min_total, "too_few", np.where(p_value < alpha, "effective", "not_shown"))
-    return pd.DataFrame({
-        "before": b.astype(int), "after": a.astype(int), "before_days": bd, "after_days": ad,
-        "total": total.astype(int), "rate_before": rate_before, "rate_after": rate_after, "rate_ratio": ratio,
-        "ratio_low": ratio_low, "ratio_high": ratio_high, "p_value": p_value, "verdict": verdict.astype(object),
-    })
+    return pd.DataFrame(
+        {
+            "before": b.astype(int),
+            "after": a.astype(int),
+            "before_days": bd,
+            "after_days": ad,
+            "total": total.astype(int),
+            "rate_before": rate_before,
+            "rate_after": rate_after,
+            "rate_ratio": ratio,
+            "ratio_low": ratio_low,
+            "ratio_high": ratio_high,
+            "p_value": p_value,
+            "verdict": verdict.astype(object),
+        }
+    )

@@ -40,8 +40,10 @@ try:
         st.warning(t("no_warehouse"))
     else:
         m = data.meta(ident)
-        st.caption(f"{t('as_of')} **{m['as_of']:%Y-%m-%d %H:%M}** · {t('built_at')} {m['built_at']:%Y-%m-%d %H:%M} · "
-                   f"{t('last_load')} {m['last_load']:%Y-%m-%d %H:%M} · {t('newest_record')} {m['newest_record']:%Y-%m-%d %H:%M}")
+        st.caption(
+            f"{t('as_of')} **{m['as_of']:%Y-%m-%d %H:%M}** · {t('built_at')} {m['built_at']:%Y-%m-%d %H:%M} · "
+            f"{t('last_load')} {m['last_load']:%Y-%m-%d %H:%M} · {t('newest_record')} {m['newest_record']:%Y-%m-%d %H:%M}"
+        )
     page.run()
 except data.WarehouseMismatch as exc:  # a column an older version's build did not make
     st.error(t("warehouse_mismatch", reason=str(exc)))

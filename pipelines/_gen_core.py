@@ -20,6 +20,7 @@ T_START, T_END, T_SLIP = (float(t.astype(np.int64)) for t in (W.START, W.END, W.
 
 # ---- numpy → pyarrow ------------------------------------------------------------------------------
 
+
 def ts(x) -> pa.Array:
     x = np.asarray(x, float)
     m = np.isnan(x)
@@ -77,6 +78,7 @@ def blank(x, mask):
 
 # ---- customers ------------------------------------------------------------------------------------
 
+
 def customers(rng: np.random.Generator, n: int, threshold: float):
     shares = np.array([c[2] for c in W.CENTRES])
     centre = rng.choice(len(W.CENTRES), n, p=shares / shares.sum())
@@ -92,28 +94,39 @@ def customers(rng: np.random.Generator, n: int, threshold: float):
     city_flat = [city for cs in cities for city in cs]
     city_off = np.cumsum([0] + [len(c) for c in cities])[:-1]
     words = rng.integers(0, len(W.NAME_WORDS), (2, n))
-    name = join(cat(city_off[centre] + city_i, city_flat), cat(words[0], W.NAME_WORDS),
-                cat(words[1], W.NAME_WORDS), cat(rng.integers(0, len(W.NAME_SUFFIX), n), W.NAME_SUFFIX))
+    name = join(
+        cat(city_off[centre] + city_i, city_flat),
+        cat(words[0], W.NAME_WORDS),
+        cat(words[1], W.NAME_WORDS),
+        cat(rng.integers(0, len(W.NAME_SUFFIX), n), W.NAME_SUFFIX),
+    )
     sur = rng.integers(0, len(W.SURNAMES), n)
     phone_tail = ids("", rng.integers(0, 10**8, n), 8)
-    table = pa.table({
-        "customer_id": ids("C", np.arange(1, n + 1), max(5, len(str(n)))),
-        "customer_name": name,
-        "tier": cat(np.where(tier_empty, -1, tier), ["key", "general"]),
-        "prior_year_revenue": dec(blank(revenue, rev_empty)),
-        "region": cat(centre, [c[1] for c in W.CENTRES]),
-        "industry": cat(rng.integers(0, len(W.INDUSTRIES), n), W.INDUSTRIES),
-        "contact_name": join(cat(sur, [s[0] for s in W.SURNAMES]), cat(rng.integers(0, len(W.GIVEN), n), W.GIVEN)),
-        "contact_phone": join(cat(rng.integers(0, len(W.PHONE_PREFIX), n), W.PHONE_PREFIX), phone_tail),
-        "contact_email": join(cat(sur, [s[1] for s in W.SURNAMES]), ids("", rng.integers(1, 1000, n), 3), "@",
-                              cat(rng.integers(0, len(W.MAIL_DOMAINS), n), W.MAIL_DOMAINS)),
-    })
+    table = pa.table(
+        {
+            "customer_id": ids("C", np.arange(1, n + 1), max(5, len(str(n)))),
+            "customer_name": name,
+            "tier": cat(np.where(tier_empty, -1, tier), ["key", "general"]),
+            "prior_year_revenue": dec(blank(revenue, rev_empty)),
+            "region": cat(centre, [c[1] for c in W.CENTRES]),
+            "industry": cat(rng.integers(0, len(W.INDUSTRIES), n), W.INDUSTRIES),
+            "contact_name": join(cat(sur, [s[0] for s in W.SURNAMES]), cat(rng.integers(0, len(W.GIVEN), n), W.GIVEN)),
+            "contact_phone": join(cat(rng.integers(0, len(W.PHONE_PREFIX), n), W.PHONE_PREFIX), phone_tail),
+            "contact_email": join(
+                cat(sur, [s[1] for s in W.SURNAMES]),
+                ids("", rng.integers(1, 1000, n), 3),
+                "@",
+                cat(rng.integers(0, len(W.MAIL_DOMAINS), n), W.MAIL_DOMAINS),
+            ),
+        }
+    )
     weight = np.sqrt(revenue) * np.where(key, 2.0, 1.0)
     quality = rng.normal(0, 0.6, n)  # how well the customer's installed machines run (periodic surveys)
     return table, SimpleNamespace(n=n, centre=centre, key=key, weight=weight / weight.sum(), quality=quality)
 
 
 # ---- technicians and products ---------------------------------------------------------------------
+
 
 def technicians(rng: np.random.Generator, tickets: int):
     """Technician names per centre, offsets into the flat list, and each one's skill modifier."""
@@ -141,8 +154,10 @@ _N_MODELS = np.array([len(p[2]) for p in W.PRODUCTS])
 _N_FAULTS = np.array([len(p[3]) for p in W.PRODUCTS])
 _MODEL_OFF = np.cumsum(np.r_[0, _N_MODELS])[:-1]
 _FAULT_OFF = np.cumsum(np.r_[0, _N_FAULTS])[:-1]
-_C = {k: np.array([c[i] for c in W.CENTRES], float) for k, i in
-      (("on_time", 3), ("ftf", 4), ("repeat", 5), ("response", 6), ("onsite", 7), ("rate", 8))}
+_C = {
+    k: np.array([c[i] for c in W.CENTRES], float)
+    for k, i in (("on_time", 3), ("ftf", 4), ("repeat", 5), ("response", 6), ("onsite", 7), ("rate", 8))
+}
 
 
 def centre_param(key: str, centre, reported):
@@ -153,12 +168,34 @@ def centre_param(key: str, centre, reported):
 
 # ---- tickets --------------------------------------------------------------------------------------
 
+
 def _draws(rng: np.random.Generator, n: int) -> SimpleNamespace:
     """Every random number a ticket needs, drawn up front so recomputing a timeline is deterministic."""
     g = SimpleNamespace()
-    for name in ("cancel", "tech", "prom_has", "prom_len", "ftf", "visits", "ot", "stuck", "never_close",
-                 "arr_missing", "sched", "warranty_empty", "pd", "local", "mat", "trans", "fault",
-                 "vc_empty", "rep", "gap", "sched_h", "office"):
+    for name in (
+        "cancel",
+        "tech",
+        "prom_has",
+        "prom_len",
+        "ftf",
+        "visits",
+        "ot",
+        "stuck",
+        "never_close",
+        "arr_missing",
+        "sched",
+        "warranty_empty",
+        "pd",
+        "local",
+        "mat",
+        "trans",
+        "fault",
+        "vc_empty",
+        "rep",
+        "gap",
+        "sched_h",
+        "office",
+    ):
         setattr(g, name, rng.random(n))
     g.resp = rng.exponential(1.0, n)
     g.window = rng.beta(1.3, 2.5, n)
@@ -185,17 +222,26 @@ def _timeline(rep, centre, ttype, g, tech_off, tech_n, skill, repair_sla_h):
     prom = blank(prom, ~has_prom | np.isnan(np.where(repair, 0, arr)))
     p_ftf = centre_param("ftf", centre, rep) + mod
     t.ftf = g.ftf < p_ftf
-    visits = np.where(repair, np.where(t.ftf, 1, np.where(g.visits < 0.75, 2, 3)),
-                      np.where(inst & (g.visits < 0.1), 2, np.where(inq, 0, 1))).astype(float)
+    visits = np.where(
+        repair,
+        np.where(t.ftf, 1, np.where(g.visits < 0.75, 2, 3)),
+        np.where(inst & (g.visits < 0.1), 2, np.where(inq, 0, 1)),
+    ).astype(float)
     due = np.where(np.isnan(prom), rep + repair_sla_h * H, prom)
     start = np.where(np.isnan(arr), resp, arr)
     window = due - start
     p_ot = centre_param("on_time", centre, rep) + mod + np.where(t.ftf, 0.012, -0.20)
     on_time = (g.ot < p_ot) & (window > 1800)
-    res_repair = np.where(on_time, start + 900 + np.round(g.window * (window - 900)),
-                          due + np.maximum(600.0, np.round(16 * H * np.exp(0.9 * g.late))))
-    res_other = np.where(inq, resp + (0.2 + 24 * g.window) * H,
-                         start + np.where(inst, 2 + 30 * g.window, 1 + 6 * g.window) * H + (visits - 1) * 30 * H)
+    res_repair = np.where(
+        on_time,
+        start + 900 + np.round(g.window * (window - 900)),
+        due + np.maximum(600.0, np.round(16 * H * np.exp(0.9 * g.late))),
+    )
+    res_other = np.where(
+        inq,
+        resp + (0.2 + 24 * g.window) * H,
+        start + np.where(inst, 2 + 30 * g.window, 1 + 6 * g.window) * H + (visits - 1) * 30 * H,
+    )
     res = np.round(np.where(repair, res_repair, res_other))
     res = blank(res, t.cancelled | (g.stuck < 0.004))
     close = res + np.maximum(1800.0, np.round(20 * H * np.exp(1.1 * g.close)))
@@ -237,8 +283,9 @@ def tickets(rng, n: int, cust, settings):
     centre = cust.centre[unit_cust[unit]]
     t = _timeline(rep, centre, ttype, g, tech_off, tech_n, skill, sla)
     # explicit repeat repairs: the fix did not hold and the same unit comes back within four weeks
-    parent = np.flatnonzero((ttype == 0) & ~t.cancelled & ~np.isnan(t.res)
-                            & (g.rep < centre_param("repeat", centre, rep)))
+    parent = np.flatnonzero(
+        (ttype == 0) & ~t.cancelled & ~np.isnan(t.res) & (g.rep < centre_param("repeat", centre, rep))
+    )
     pool = np.flatnonzero((ttype == 0) & ~t.cancelled & (g.rep >= centre_param("repeat", centre, rep)))
     k = min(len(parent), len(pool) // 2)
     parent = parent[:k]
@@ -262,14 +309,23 @@ def tickets(rng, n: int, cust, settings):
 
     warranty = np.where(inst | inq, 1, (rep < unit_wend[unit]).astype(int))
     warranty = np.where(g.warranty_empty < 0.02, -1, warranty)
-    pdays = np.select([repair, inst, maint], [t.visits * 0.5 * (1 + (g.pd ** 1.8 * 3).astype(int)),
-                                              0.5 * (2 + (g.pd ** 1.5 * 9).astype(int)),
-                                              0.5 * (1 + (g.pd * 4).astype(int))], 0.0)
+    pdays = np.select(
+        [repair, inst, maint],
+        [
+            t.visits * 0.5 * (1 + (g.pd**1.8 * 3).astype(int)),
+            0.5 * (2 + (g.pd**1.5 * 9).astype(int)),
+            0.5 * (1 + (g.pd * 4).astype(int)),
+        ],
+        0.0,
+    )
     labor = pdays * _C["rate"][centre]
     travel = np.where(inq | (g.local < 0.35), 0.0, t.visits * np.round(450 * np.exp(0.7 * g.travel)))
     has_mat = np.select([repair, maint, inst], [g.mat < 0.65, g.mat < 0.8, g.mat < 0.2], False)
-    mat_scale = np.select([repair, maint], [1200 * np.exp(1.1 * g.material), 350 * np.exp(0.6 * g.material)],
-                          200 * np.exp(0.5 * g.material))
+    mat_scale = np.select(
+        [repair, maint],
+        [1200 * np.exp(1.1 * g.material), 350 * np.exp(0.6 * g.material)],
+        200 * np.exp(0.5 * g.material),
+    )
     material = np.where(has_mat, np.round(mat_scale, 2), 0.0)
     transport = np.where(has_mat & (g.trans < 0.6), np.round(120 * np.exp(0.6 * g.transport)), 0.0)
     costs = [blank(x, ~done) for x in (pdays, labor, travel, material, transport)]
@@ -278,45 +334,63 @@ def tickets(rng, n: int, cust, settings):
     ffv = np.where(done & ~inq, (t.visits == 1).astype(int), -1)
     ffv = np.where(repair & (g.vc_empty >= 0.06) & (g.vc_empty < 0.14), -1, ffv)
     ffv = np.where(repair & (g.vc_empty > 0.995), -1, ffv)
-    fault = np.where(repair, _FAULT_OFF[line] + (g.fault * _N_FAULTS[line]).astype(np.int64),
-                     len(FAULTS) - 4 + ttype)
+    fault = np.where(repair, _FAULT_OFF[line] + (g.fault * _N_FAULTS[line]).astype(np.int64), len(FAULTS) - 4 + ttype)
     fault_known = np.where(done, fault, -1)
     serial = join(cat(unit_model[unit], [m[1] for m in MODELS]), ids("", unit + 1, 7))
     serial = masked(serial, inq & (g.sched < 0.5))
-    table = pa.table({
-        "ticket_id": ids("WO", np.arange(1, n + 1), max(6, len(str(n)))),
-        "customer_id": ids("C", customer + 1, max(5, len(str(cust.n)))),
-        "ticket_type": cat(ttype, W.TICKET_TYPES),
-        "reported_at": ts(rep),
-        "status": cat(t.status, ["open", "resolved", "closed", "cancelled"]),
-        "channel": cat(channel, W.TICKET_CHANNELS),
-        "product_line": cat(line, [p[0] for p in W.PRODUCTS]),
-        "product_model": cat(unit_model[unit], [m[0] for m in MODELS]),
-        "serial_no": serial,
-        "in_warranty": boolean(warranty),
-        "service_center": cat(centre, [c[0] for c in W.CENTRES]),
-        "region": cat(centre, [c[1] for c in W.CENTRES]),
-        "technician": cat(t.tech, tech_names),
-        "first_response_at": ts(t.resp),
-        "arrived_at": ts(t.arr),
-        "promised_at": ts(t.prom),
-        "resolved_at": ts(t.res),
-        "closed_at": ts(t.close),
-        "visit_count": integer(visits),
-        "fixed_first_visit": boolean(ffv),
-        "person_days": dec(costs[0]),
-        "labor_cost": dec(costs[1]),
-        "travel_cost": dec(costs[2]),
-        "material_cost": dec(costs[3]),
-        "transport_cost": dec(costs[4]),
-        "fault_description": cat(fault, [f[0] for f in FAULTS]),
-        "fault_cause": cat(np.where(repair, fault_known, -1), [f[1] for f in FAULTS]),
-        "solution": cat(fault_known, [f[2] for f in FAULTS]),
-    })
-    state = SimpleNamespace(n=n, rep=rep, ttype=ttype, customer=customer, centre=centre, line=line,
-                            model=unit_model[unit], warranty=warranty, done=done, labor=costs[1],
-                            material=costs[3], unit_cust=unit_cust, unit_line=unit_line,
-                            unit_model=unit_model, day_weight=w / w.sum(), t_start=T_START,
-                            n_customers=cust.n, cust_key=cust.key, cust_centre=cust.centre,
-                            cust_quality=cust.quality, **vars(t))
+    table = pa.table(
+        {
+            "ticket_id": ids("WO", np.arange(1, n + 1), max(6, len(str(n)))),
+            "customer_id": ids("C", customer + 1, max(5, len(str(cust.n)))),
+            "ticket_type": cat(ttype, W.TICKET_TYPES),
+            "reported_at": ts(rep),
+            "status": cat(t.status, ["open", "resolved", "closed", "cancelled"]),
+            "channel": cat(channel, W.TICKET_CHANNELS),
+            "product_line": cat(line, [p[0] for p in W.PRODUCTS]),
+            "product_model": cat(unit_model[unit], [m[0] for m in MODELS]),
+            "serial_no": serial,
+            "in_warranty": boolean(warranty),
+            "service_center": cat(centre, [c[0] for c in W.CENTRES]),
+            "region": cat(centre, [c[1] for c in W.CENTRES]),
+            "technician": cat(t.tech, tech_names),
+            "first_response_at": ts(t.resp),
+            "arrived_at": ts(t.arr),
+            "promised_at": ts(t.prom),
+            "resolved_at": ts(t.res),
+            "closed_at": ts(t.close),
+            "visit_count": integer(visits),
+            "fixed_first_visit": boolean(ffv),
+            "person_days": dec(costs[0]),
+            "labor_cost": dec(costs[1]),
+            "travel_cost": dec(costs[2]),
+            "material_cost": dec(costs[3]),
+            "transport_cost": dec(costs[4]),
+            "fault_description": cat(fault, [f[0] for f in FAULTS]),
+            "fault_cause": cat(np.where(repair, fault_known, -1), [f[1] for f in FAULTS]),
+            "solution": cat(fault_known, [f[2] for f in FAULTS]),
+        }
+    )
+    state = SimpleNamespace(
+        n=n,
+        rep=rep,
+        ttype=ttype,
+        customer=customer,
+        centre=centre,
+        line=line,
+        model=unit_model[unit],
+        warranty=warranty,
+        done=done,
+        labor=costs[1],
+        material=costs[3],
+        unit_cust=unit_cust,
+        unit_line=unit_line,
+        unit_model=unit_model,
+        day_weight=w / w.sum(),
+        t_start=T_START,
+        n_customers=cust.n,
+        cust_key=cust.key,
+        cust_centre=cust.centre,
+        cust_quality=cust.quality,
+        **vars(t),
+    )
     return table, state

@@ -100,8 +100,9 @@ def _rows(table: pa.Table, cols, fmt: _Formatter) -> list[list]:
     return out
 
 
-def _inject(rng, source: str, rows: list[list], records: list[dict], cols, fmt: _Formatter,
-            referenced: set[str]) -> None:
+def _inject(
+    rng, source: str, rows: list[list], records: list[dict], cols, fmt: _Formatter, referenced: set[str]
+) -> None:
     """Make the INJECTED rows bad (in place). Rows are chosen by the seed among rows that fit."""
     at = {c.name: i for i, c in enumerate(cols)}
 
@@ -125,9 +126,15 @@ def _inject(rng, source: str, rows: list[list], records: list[dict], cols, fmt: 
             ("first_response_at", lambda r: "2025/02/30 09:15"),
             ("customer_id", lambda r: "C99999"),
         ]
-        targets = pick(lambda r: r["status"] == "closed" and r["ticket_type"] == "repair"
-                       and r["first_response_at"] is not None
-                       and r["resolved_at"] - r["reported_at"] > timedelta(hours=4), len(edits))
+        targets = pick(
+            lambda r: (
+                r["status"] == "closed"
+                and r["ticket_type"] == "repair"
+                and r["first_response_at"] is not None
+                and r["resolved_at"] - r["reported_at"] > timedelta(hours=4)
+            ),
+            len(edits),
+        )
         for i, (column, value) in zip(targets, edits, strict=False):
             put(i, column, value(records[i]))
         end = datetime(*FIXED_TIME) - timedelta(days=2)

@@ -40,24 +40,32 @@ def quotes(rng, s, settings):
     sla = settings.sla["quote_hours"]
     p_on = np.where(_month(req) == 1, 0.88, 0.975)  # Spring Festival: the sales office is short-staffed
     on = rng.random(m) < p_on
-    sent = np.where(on, req + np.round((0.3 + (sla - 0.5) * rng.beta(1.2, 3.0, m)) * H),
-                    req + sla * H + np.maximum(600.0, np.round(15 * H * np.exp(0.8 * rng.normal(0, 1, m)))))
+    sent = np.where(
+        on,
+        req + np.round((0.3 + (sla - 0.5) * rng.beta(1.2, 3.0, m)) * H),
+        req + sla * H + np.maximum(600.0, np.round(15 * H * np.exp(0.8 * rng.normal(0, 1, m)))),
+    )
     due = req + sla * H
     sent = office(sent, np.where(on, req + 600, due + 600), np.where(on, due, np.inf), rng.random(m))
     sent = blank(sent, (rng.random(m) < 0.01) | (sent >= T_END))
     r = rng.random(m)
-    status = np.where(np.isnan(sent), np.where((req > T_END - 5 * D) | (r < 0.5), 0, 3),
-                      np.select([r < 0.72, r < 0.86, r < 0.96], [1, 2, 0], 3))
+    status = np.where(
+        np.isnan(sent),
+        np.where((req > T_END - 5 * D) | (r < 0.5), 0, 3),
+        np.select([r < 0.72, r < 0.86, r < 0.96], [1, 2, 0], 3),
+    )
     cost = np.nan_to_num(s.material[idx]) * 1.25 + np.nan_to_num(s.labor[idx]) * 1.1
     amount = np.where(cost > 0, np.round(cost + 300, -1), np.round(rng.lognormal(np.log(4000), 0.8, m), -1))
-    table = pa.table({
-        "quote_id": ids("QT", np.arange(1, m + 1), max(6, len(str(m)))),
-        "ticket_id": _ticket_ids(s, idx),
-        "requested_at": ts(req),
-        "sent_at": ts(sent),
-        "amount": dec(amount),
-        "status": cat(status, list(ENUMS["quote_status"])),
-    })
+    table = pa.table(
+        {
+            "quote_id": ids("QT", np.arange(1, m + 1), max(6, len(str(m)))),
+            "ticket_id": _ticket_ids(s, idx),
+            "requested_at": ts(req),
+            "sent_at": ts(sent),
+            "amount": dec(amount),
+            "status": cat(status, list(ENUMS["quote_status"])),
+        }
+    )
     return table
 
 
@@ -91,8 +99,23 @@ def surveys(rng, s, settings):
     resp = np.where(phone, sent + np.floor(rng.random(s.n) * 600), office(later, sent + 600, np.inf, rng.random(s.n)))
     post = np.flatnonzero(s.done & (u < 0.40) & (resp < T_END))
     # periodic: key customers each quarter, a quarter of the general customers at year end
-    waves = np.array(["2024-12-15", "2025-03-15", "2025-06-15", "2025-09-15", "2025-12-15", "2026-03-15",
-                      "2026-06-15", "2026-09-15"], dtype="datetime64[s]").astype(np.int64).astype(float)
+    waves = (
+        np.array(
+            [
+                "2024-12-15",
+                "2025-03-15",
+                "2025-06-15",
+                "2025-09-15",
+                "2025-12-15",
+                "2026-03-15",
+                "2026-06-15",
+                "2026-09-15",
+            ],
+            dtype="datetime64[s]",
+        )
+        .astype(np.int64)
+        .astype(float)
+    )
     year_end = np.array([0, 4])
     cust = np.r_[np.repeat(np.flatnonzero(s.cust_key), len(waves)), np.repeat(np.flatnonzero(~s.cust_key), 2)]
     wave = np.r_[np.tile(np.arange(len(waves)), int(s.cust_key.sum())), np.tile(year_end, int((~s.cust_key).sum()))]
@@ -106,14 +129,23 @@ def surveys(rng, s, settings):
     m1, m2 = len(post), len(cust)
     post_items = [i for i in settings.items if i.survey_type == "post_service"]
     per_items = [i for i in settings.items if i.survey_type == "periodic"]
-    s1, o1, n1 = _answers(rng, m1, post_items, {"on_time": np.where(s.late[post], -1.6, 0.0),
-                                                "first_time_fixed": np.where(s.ftf[post] | (s.ttype[post] != 0), 0.0, -1.5),
-                                                "professionalism": np.where(s.ftf[post], 0.0, -0.4)}, settings)
+    s1, o1, n1 = _answers(
+        rng,
+        m1,
+        post_items,
+        {
+            "on_time": np.where(s.late[post], -1.6, 0.0),
+            "first_time_fixed": np.where(s.ftf[post] | (s.ttype[post] != 0), 0.0, -1.5),
+            "professionalism": np.where(s.ftf[post], 0.0, -0.4),
+        },
+        settings,
+    )
     centre = s.cust_centre[cust]
     service_shift = (np.array([c[3] for c in W.CENTRES])[centre] - 0.96) * 8
     service_shift = np.where(centre_param("on_time", centre, p_sent) < 0.9, -0.7, service_shift)
-    s2, o2, n2 = _answers(rng, m2, per_items, {"product_quality": s.cust_quality[cust],
-                                               "service": service_shift}, settings)
+    s2, o2, n2 = _answers(
+        rng, m2, per_items, {"product_quality": s.cust_quality[cust], "service": service_shift}, settings
+    )
     item_ids = list(dict.fromkeys(i.id for i in settings.items))
     scores = {k: np.r_[s1.get(k, np.full(m1, np.nan)), s2.get(k, np.full(m2, np.nan))] for k in item_ids}
     overall, nps = np.r_[o1, o2], np.r_[n1, n2]
@@ -138,8 +170,11 @@ def surveys(rng, s, settings):
         "respondent_role": cat(role[order], W.RESPONDENT_ROLES),
     }
     cols |= {k: integer(v[order]) for k, v in scores.items()}
-    cols |= {"overall": integer(overall[order]), "nps": integer(nps[order]),
-             "comment": cat(comment[order], W.COMMENTS_GOOD + W.COMMENTS_BAD)}
+    cols |= {
+        "overall": integer(overall[order]),
+        "nps": integer(nps[order]),
+        "comment": cat(comment[order], W.COMMENTS_GOOD + W.COMMENTS_BAD),
+    }
     return pa.table(cols)
 
 
@@ -164,9 +199,11 @@ def complaints(rng, s, settings):
     late_ticket = np.r_[s.late[linked], np.zeros(m_u, bool)]
 
     cats = W.COMPLAINT_CATEGORIES
-    probs = np.select([bad[:, None], is_linked[:, None]],
-                      [np.array([[0.40, 0.60, 0.0, 0.0, 0.0]]), np.array([[0.65, 0.20, 0.05, 0.0, 0.10]])],
-                      np.array([[0.45, 0.08, 0.27, 0.12, 0.08]]))
+    probs = np.select(
+        [bad[:, None], is_linked[:, None]],
+        [np.array([[0.40, 0.60, 0.0, 0.0, 0.0]]), np.array([[0.65, 0.20, 0.05, 0.0, 0.10]])],
+        np.array([[0.45, 0.08, 0.27, 0.12, 0.08]]),
+    )
     category = _choose(rng.random(m), probs)
     roots = list(settings.root_causes)
     mix = np.array([[W.ROOT_CAUSE_MIX[c].get(r, 0) for r in roots] for c in cats], float)
@@ -191,8 +228,11 @@ def complaints(rng, s, settings):
     slip = is_linked & (centre_param("on_time", centre, received) < 0.9)
     dept_label = np.array(depts + [""], dtype=object)[dept]
     on = rng.random(m) < np.where(slip, 0.70, np.where(dept_label == "售后服务部", 0.88, 0.93))
-    res = np.where(on, received + (0.3 + (days - 1.8) * rng.beta(1.5, 2.5, m)) * D,
-                   received + (days + 0.2 + rng.exponential(4.0, m)) * D)
+    res = np.where(
+        on,
+        received + (0.3 + (days - 1.8) * rng.beta(1.5, 2.5, m)) * D,
+        received + (days + 0.2 + rng.exponential(4.0, m)) * D,
+    )
     res = blank(np.floor(res), rng.random(m) < 0.02)
     res = office(res, ack + 600, np.where(res <= due, due, np.inf), rng.random(m))
     closed = np.floor(res + (0.05 + 0.95 * rng.random(m)) * D)
@@ -201,8 +241,11 @@ def complaints(rng, s, settings):
     has_capa = (justified == 1) & (severity > 0) & internal & (rng.random(m) < 0.85)
     capa_due = blank(np.floor(received / D) * D + np.where(severity == 2, 15, 30) * D + 18 * H, ~has_capa)
     r = rng.random(m)
-    capa_done = np.where(r < 0.82, received + (3 + (capa_due - received - 3 * D) / D * rng.random(m)) * D,
-                         capa_due + (0.5 + rng.exponential(12.0, m)) * D)
+    capa_done = np.where(
+        r < 0.82,
+        received + (3 + (capa_due - received - 3 * D) / D * rng.random(m)) * D,
+        capa_due + (0.5 + rng.exponential(12.0, m)) * D,
+    )
     capa_done = blank(np.floor(capa_done), ~has_capa | (r > 0.92))
     capa_done = office(capa_done, received + D, np.where(capa_done <= capa_due, capa_due, np.inf), rng.random(m))
     r = rng.random(m)
@@ -211,8 +254,11 @@ def complaints(rng, s, settings):
     effective = np.where(np.isnan(capa_done) | (capa_done >= T_END), -1, effective)
     r = rng.random(m)
     big = (severity == 2) & (category == 0) & (justified == 1) & (r < 0.5)
-    compensation = np.where(big, np.round(8000 * np.exp(0.8 * rng.normal(0, 1, m)), -2),
-                            np.where(r > 0.98, np.round(500 + 1500 * rng.random(m), -1), np.nan))
+    compensation = np.where(
+        big,
+        np.round(8000 * np.exp(0.8 * rng.normal(0, 1, m)), -2),
+        np.where(r > 0.98, np.round(500 + 1500 * rng.random(m), -1), np.nan),
+    )
     basis = np.where(np.isnan(closed), res, closed)
     follow = office(np.floor(basis + (1 + 6 * rng.random(m)) * D), basis + H, np.inf, rng.random(m))
     p_sat = np.array([W.DEPARTMENT_SATISFIED[d] for d in depts] + [0.90])[dept]
@@ -230,31 +276,33 @@ def complaints(rng, s, settings):
     desc = desc_off[category] + (rng.random(m) * desc_n[category]).astype(int)
     sur = np.where(has_capa, rng.integers(0, len(W.SURNAMES), m), -1)[order]
     owner = join(cat(sur, [x[0] for x in W.SURNAMES]), cat(rng.integers(0, len(W.GIVEN), m), W.GIVEN))
-    return pa.table({
-        "complaint_id": ids("KS", np.arange(1, m + 1), max(6, len(str(m)))),
-        "customer_id": _customer_ids(s, cust[order]),
-        "received_at": ts(received[order]),
-        "ticket_id": masked(_ticket_ids(s, np.maximum(ticket, 0)), ticket < 0),
-        "channel": cat(channel[order], channels),
-        "category": cat(category[order], cats),
-        "severity": cat(severity[order], list(ENUMS["severity"])),
-        "justified": boolean(justified[order]),
-        "responsible_department": cat(dept[order], depts),
-        "root_cause_category": cat(root[order], roots),
-        "root_cause": cat(root[order], [W.CAUSE_TEXT.get(r, "待分析") for r in roots]),
-        "product_line": cat(line[order], [p[0] for p in W.PRODUCTS]),
-        "product_model": cat(model[order], [mm for p in W.PRODUCTS for mm, _ in p[2]]),
-        "description": cat(desc[order], [t for c in cats for t in W.COMPLAINT_TEXT[c]]),
-        "acknowledged_at": ts(cut[0]),
-        "due_at": ts(due[order]),
-        "resolved_at": ts(cut[1]),
-        "closed_at": ts(cut[2]),
-        "capa_action": cat(np.where(has_capa, root, -1)[order], [W.CAPA_TEXT.get(r, "跟踪改进") for r in roots]),
-        "capa_owner": owner,
-        "capa_due_at": ts(capa_due[order]),
-        "capa_done_at": ts(cut[3]),
-        "capa_effective": boolean(effective[order]),
-        "compensation": dec(compensation[order]),
-        "followup_at": ts(cut[4]),
-        "followup_result": cat(result[order], list(ENUMS["followup_result"])),
-    })
+    return pa.table(
+        {
+            "complaint_id": ids("KS", np.arange(1, m + 1), max(6, len(str(m)))),
+            "customer_id": _customer_ids(s, cust[order]),
+            "received_at": ts(received[order]),
+            "ticket_id": masked(_ticket_ids(s, np.maximum(ticket, 0)), ticket < 0),
+            "channel": cat(channel[order], channels),
+            "category": cat(category[order], cats),
+            "severity": cat(severity[order], list(ENUMS["severity"])),
+            "justified": boolean(justified[order]),
+            "responsible_department": cat(dept[order], depts),
+            "root_cause_category": cat(root[order], roots),
+            "root_cause": cat(root[order], [W.CAUSE_TEXT.get(r, "待分析") for r in roots]),
+            "product_line": cat(line[order], [p[0] for p in W.PRODUCTS]),
+            "product_model": cat(model[order], [mm for p in W.PRODUCTS for mm, _ in p[2]]),
+            "description": cat(desc[order], [t for c in cats for t in W.COMPLAINT_TEXT[c]]),
+            "acknowledged_at": ts(cut[0]),
+            "due_at": ts(due[order]),
+            "resolved_at": ts(cut[1]),
+            "closed_at": ts(cut[2]),
+            "capa_action": cat(np.where(has_capa, root, -1)[order], [W.CAPA_TEXT.get(r, "跟踪改进") for r in roots]),
+            "capa_owner": owner,
+            "capa_due_at": ts(capa_due[order]),
+            "capa_done_at": ts(cut[3]),
+            "capa_effective": boolean(effective[order]),
+            "compensation": dec(compensation[order]),
+            "followup_at": ts(cut[4]),
+            "followup_result": cat(result[order], list(ENUMS["followup_result"])),
+        }
+    )

@@ -128,7 +128,9 @@ def run_unit_tests(data: Path, settings: Settings, work: Path) -> list[str]:
     copy = work / BUILD_FILE  # its landing views name the batch files of `data`
     shutil.copyfile(warehouse_path(data), copy)
     try:
-        results = _run_dbt(copy, _dbt_vars(settings), work / "logs", work / "target", ("test", "--select", "test_type:unit"))
+        results = _run_dbt(
+            copy, _dbt_vars(settings), work / "logs", work / "target", ("test", "--select", "test_type:unit")
+        )
     finally:
         _remove(copy)
     return [r.node.name for r in results if str(r.status) == "pass"]

@@ -116,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         return _build(data, settings, args.as_of)
     from . import ingest  # not for `build`: its readers import pyarrow and numpy
+
     if args.command == "demo":
         result = ingest.run([SAMPLE_DATA], settings, data, progress=_progress if sys.stderr.isatty() else None)
         print_result(result, "load")
@@ -126,8 +127,16 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
-    result = ingest.run(args.paths, settings, data, source=args.source, mapping=mapping, encoding=args.encoding,
-                        commit=args.command == "load", progress=_progress if sys.stderr.isatty() else None)
+    result = ingest.run(
+        args.paths,
+        settings,
+        data,
+        source=args.source,
+        mapping=mapping,
+        encoding=args.encoding,
+        commit=args.command == "load",
+        progress=_progress if sys.stderr.isatty() else None,
+    )
     print_result(result, args.command)
     code = result.exit_code
     if args.command == "load" and result.committed and not args.no_build:

@@ -12,8 +12,14 @@ from dataclasses import dataclass
 from .settings import Settings
 
 CHANNELS = {
-    "phone": "电话", "email": "邮件", "web": "网站", "wechat": "微信",
-    "visit": "来人", "letter": "来函", "fax": "传真", "other": "其他",
+    "phone": "电话",
+    "email": "邮件",
+    "web": "网站",
+    "wechat": "微信",
+    "visit": "来人",
+    "letter": "来函",
+    "fax": "传真",
+    "other": "其他",
 }
 ENUMS: dict[str, dict[str, str]] = {
     "tier": {"key": "重点", "general": "一般"},
@@ -22,17 +28,35 @@ ENUMS: dict[str, dict[str, str]] = {
     "channel": CHANNELS,
     "quote_status": {"pending": "待确认", "accepted": "已接受", "rejected": "已拒绝", "cancelled": "已取消"},
     "survey_type": {"post_service": "服务回访", "periodic": "定期调查"},
-    "respondent_role": {"purchasing": "采购", "technical": "技术", "quality": "质量",
-                        "production": "生产", "other": "其他"},
-    "complaint_category": {"product_quality": "产品质量", "service": "服务", "delivery": "交付物流",
-                           "suggestion": "建议", "other": "其他"},
+    "respondent_role": {
+        "purchasing": "采购",
+        "technical": "技术",
+        "quality": "质量",
+        "production": "生产",
+        "other": "其他",
+    },
+    "complaint_category": {
+        "product_quality": "产品质量",
+        "service": "服务",
+        "delivery": "交付物流",
+        "suggestion": "建议",
+        "other": "其他",
+    },
     "severity": {"grievance": "客户抱怨", "general": "一般客诉", "serious": "严重客诉"},
     "followup_result": {"satisfied": "满意", "dissatisfied": "不满意", "unreachable": "未联系上"},
 }
 
 # SQL type of each contract type in the landing store.
-SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "decimal": "DECIMAL(18,2)", "bool": "BOOLEAN",
-             "timestamp": "TIMESTAMP", "enum": "VARCHAR", "score": "INTEGER", "nps": "INTEGER"}
+SQL_TYPES = {
+    "str": "VARCHAR",
+    "int": "BIGINT",
+    "decimal": "DECIMAL(18,2)",
+    "bool": "BOOLEAN",
+    "timestamp": "TIMESTAMP",
+    "enum": "VARCHAR",
+    "score": "INTEGER",
+    "nps": "INTEGER",
+}
 
 
 @dataclass(frozen=True)
@@ -55,7 +79,8 @@ def C(name, zh, type_="str", required=False, enum=None, not_before=None) -> Colu
 
 SOURCES: dict[str, dict] = {
     "customers": {
-        "zh": "客户", "key": "customer_id",
+        "zh": "客户",
+        "key": "customer_id",
         "columns": [
             C("customer_id", "客户编号", required=True),
             C("customer_name", "客户名称", required=True),
@@ -69,7 +94,8 @@ SOURCES: dict[str, dict] = {
         ],
     },
     "tickets": {
-        "zh": "工单", "key": "ticket_id",
+        "zh": "工单",
+        "key": "ticket_id",
         "columns": [
             C("ticket_id", "工单号", required=True),
             C("customer_id", "客户编号", required=True),
@@ -104,7 +130,8 @@ SOURCES: dict[str, dict] = {
         "order_rules": [("closed_at", "resolved_at")],
     },
     "quotes": {
-        "zh": "报价", "key": "quote_id",
+        "zh": "报价",
+        "key": "quote_id",
         "columns": [
             C("quote_id", "报价单号", required=True),
             C("ticket_id", "工单号", required=True),
@@ -115,7 +142,8 @@ SOURCES: dict[str, dict] = {
         ],
     },
     "surveys": {
-        "zh": "满意度调查", "key": "response_id",
+        "zh": "满意度调查",
+        "key": "response_id",
         "columns": [
             C("response_id", "问卷编号", required=True),
             C("survey_type", "调查类型", "enum", True, enum="survey_type"),
@@ -131,7 +159,8 @@ SOURCES: dict[str, dict] = {
         ],
     },
     "complaints": {
-        "zh": "客诉", "key": "complaint_id",
+        "zh": "客诉",
+        "key": "complaint_id",
         "columns": [
             C("complaint_id", "投诉编号", required=True),
             C("customer_id", "客户编号", required=True),

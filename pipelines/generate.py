@@ -78,8 +78,9 @@ def write_csv(tables: dict[str, pa.Table], out_dir: Path) -> dict[str, int]:
     return {source: table.num_rows for source, table in tables.items()}
 
 
-def generate(out_dir: Path, tickets: int = 3000, seed: int = 7, settings: Settings | None = None, *,
-             formats: str = "demo") -> dict[str, int]:
+def generate(
+    out_dir: Path, tickets: int = 3000, seed: int = 7, settings: Settings | None = None, *, formats: str = "demo"
+) -> dict[str, int]:
     """Write synthetic exports of all five sources into out_dir; returns data rows written per source."""
     if formats not in ("demo", "csv"):
         raise ValueError(f"formats must be 'demo' or 'csv', got {formats!r}")

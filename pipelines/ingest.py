@@ -112,8 +112,7 @@ def _read_all(con, paths, tmpdir, known, source, mapping, encoding, settings, pr
             path = Path(path)
             hashing = pool.submit(sha256_of, path) if path.is_file() else None
             try:
-                raws = read_file(con, path, tmpdir, source=source or mapping.source, encoding=encoding,
-                                 prefix=f"f{n}")
+                raws = read_file(con, path, tmpdir, source=source or mapping.source, encoding=encoding, prefix=f"f{n}")
                 checked = [_check(con, raw, f"v{n}_{k}", tmpdir, settings, mapping) for k, raw in enumerate(raws)]
             except FileRefused as exc:
                 if hashing:
@@ -123,8 +122,11 @@ def _read_all(con, paths, tmpdir, known, source, mapping, encoding, settings, pr
             digest = hashing.result()
             if digest in known or digest in seen:
                 for raw, _ in checked:
-                    results.append(FileResult(raw.file_name, digest, raw.source, "skipped",
-                                              message="already loaded (same SHA-256)"))
+                    results.append(
+                        FileResult(
+                            raw.file_name, digest, raw.source, "skipped", message="already loaded (same SHA-256)"
+                        )
+                    )
                 continue
             seen.add(digest)
             for k, (raw, refusal) in enumerate(checked):
@@ -143,16 +145,19 @@ def _check(con, raw: RawTable, out: str, tmpdir: Path, settings: Settings, mappi
     raw table, read, and the reason the whole file is refused, or None."""
     refusal = None
     if raw.source is None:
-        refusal = ("cannot tell the source: name the file or sheet after one of "
-                   f"{', '.join(SOURCES)} (or 客户/工单/报价/满意度调查/客诉), or pass --source")
+        refusal = (
+            "cannot tell the source: name the file or sheet after one of "
+            f"{', '.join(SOURCES)} (or 客户/工单/报价/满意度调查/客诉), or pass --source"
+        )
     else:
         try:
             resolved = resolve_headers(raw, raw.source, settings, mapping)
         except FileRefused as exc:
             refusal = str(exc)
     if refusal and raw.is_csv:  # not checked, but read, for its row count
-        return materialise(con, raw, lambda r: (f"create or replace table {out} as select 1 from {r.table}", r.params),
-                           out, tmpdir), refusal
+        return materialise(
+            con, raw, lambda r: (f"create or replace table {out} as select 1 from {r.table}", r.params), out, tmpdir
+        ), refusal
     if refusal:
         return raw, refusal
     return materialise(con, raw, lambda r: validate_sql(r, resolved, settings, mapping, out), out, tmpdir), None
@@ -172,10 +177,14 @@ def _settle(con, parts: list[tuple[FileResult, RawTable, str]], settings: Settin
         key = SOURCES[source]["key"]
         # a CSV file's row number is its checked row's rowid (readers.materialise), any other's a column
         union = " union all ".join(
-            f"select {seq} as _file_seq, {raw.row_number_sql + ' as _row_number, ' if raw.is_csv else ''}* "
-            f"from {table}" for seq, _, raw, table in items)
-        parse = [(seq, res.file_name, raw.sha256, row_number, reason)
-                 for seq, res, raw, _ in items for row_number, reason in raw.parse_rejects]
+            f"select {seq} as _file_seq, {raw.row_number_sql + ' as _row_number, ' if raw.is_csv else ''}* from {table}"
+            for seq, _, raw, table in items
+        )
+        parse = [
+            (seq, res.file_name, raw.sha256, row_number, reason)
+            for seq, res, raw, _ in items
+            for row_number, reason in raw.parse_rejects
+        ]
         # Keys seen more than once among valid rows, with their first occurrence: a small table, so
         # marking the later occurrences is a hash join rather than a window over every row. The
         # repeated keys are found first on the key alone; only their rows are read for the first.
@@ -185,7 +194,8 @@ def _settle(con, parts: list[tuple[FileResult, RawTable, str]], settings: Settin
             "where _err_reason is null group by 1 having count(*) > 1) "
             f'select r."{key}" as _key, min({{"s": r._file_seq, "r": r._row_number}}) as _first '
             f'from rows_{source} r semi join repeated on r."{key}" = repeated._key '
-            "where r._err_reason is null group by 1")
+            "where r._err_reason is null group by 1"
+        )
         dup = "(d._key is not null and {'s': r._file_seq, 'r': r._row_number} <> d._first)"
         con.execute(
             f"create view all_{source} as select f._file_name, f._sha256, r.* replace ("
@@ -196,19 +206,24 @@ def _settle(con, parts: list[tuple[FileResult, RawTable, str]], settings: Settin
             "|| ')' end) as _err_reason) "
             f"from rows_{source} r join load_files_seq f on f._file_seq = r._file_seq "
             f'left join dup_{source} d on r._err_reason is null and d._key = r."{key}" '
-            "left join load_files_seq ff on ff._file_seq = d._first.s")
-        con.execute(f"create table parse_{source} (_file_seq int, _file_name varchar, _sha256 varchar, "
-                    "_row_number bigint, _err_reason varchar)")
+            "left join load_files_seq ff on ff._file_seq = d._first.s"
+        )
+        con.execute(
+            f"create table parse_{source} (_file_seq int, _file_name varchar, _sha256 varchar, "
+            "_row_number bigint, _err_reason varchar)"
+        )
         if parse:
             con.executemany(f"insert into parse_{source} values (?, ?, ?, ?, ?)", parse)
         out[source] = f"all_{source}"
         counts = con.execute(
             f"select _file_seq, count(*) filter (where _err_reason is null), "
-            f"count(*) filter (where _err_reason is not null) from all_{source} group by all").fetchall()
+            f"count(*) filter (where _err_reason is not null) from all_{source} group by all"
+        ).fetchall()
         reasons = con.execute(
             f"select _file_seq, _err_reason, count(*) as n from (select _file_seq, _err_reason from all_{source} "
             f"where _err_reason is not null union all select _file_seq, _err_reason from parse_{source}) "
-            "group by all order by n desc, _err_reason").fetchall()
+            "group by all order by n desc, _err_reason"
+        ).fetchall()
         for seq, res, raw, _ in items:
             acc, rej = next(((a, r) for s, a, r in counts if s == seq), (0, 0))
             res.rows_accepted, res.rows_rejected = acc, rej + len(raw.parse_rejects)
@@ -217,8 +232,16 @@ def _settle(con, parts: list[tuple[FileResult, RawTable, str]], settings: Settin
     return out
 
 
-def _write_batch(con, tmp: Path, load_id: str, tables: dict[str, str], settings: Settings,
-                 results: list[FileResult], loaded_at: datetime, data: Path) -> None:
+def _write_batch(
+    con,
+    tmp: Path,
+    load_id: str,
+    tables: dict[str, str],
+    settings: Settings,
+    results: list[FileResult],
+    loaded_at: datetime,
+    data: Path,
+) -> None:
     for source in SOURCES:
         schema = landing_schema(source, settings)
         # load ids are generated here (digits, 'T', 'Z', hex), never user text
@@ -233,17 +256,23 @@ def _write_batch(con, tmp: Path, load_id: str, tables: dict[str, str], settings:
     rej_parts = []
     for source, table in tables.items():
         key = SOURCES[source]["key"]
-        rej_parts.append(f"select _file_name, _sha256, '{source}', _row_number, \"{key}\"::varchar, _err_column, "
-                         f"_err_value, _err_reason from {table} where _err_reason is not null")
-        rej_parts.append(f"select _file_name, _sha256, '{source}', _row_number, null, null, null, _err_reason "
-                             f"from parse_{source}")
+        rej_parts.append(
+            f"select _file_name, _sha256, '{source}', _row_number, \"{key}\"::varchar, _err_column, "
+            f"_err_value, _err_reason from {table} where _err_reason is not null"
+        )
+        rej_parts.append(
+            f"select _file_name, _sha256, '{source}', _row_number, null, null, null, _err_reason from parse_{source}"
+        )
     rej_cols = ", ".join(f'"{c}" {t}' for c, t in landing.REJECTS_SCHEMA)
     con.execute(f"create or replace table rejects ({rej_cols})")
     if rej_parts:
-        con.execute("insert into rejects select $load_id, * from (" + " union all ".join(rej_parts) + ")",
-                    {"load_id": load_id})
-    con.execute("copy (select * from rejects order by file_name, row_number) to ? (format parquet)",
-                [str(tmp / "rejects.parquet")])
+        con.execute(
+            "insert into rejects select $load_id, * from (" + " union all ".join(rej_parts) + ")", {"load_id": load_id}
+        )
+    con.execute(
+        "copy (select * from rejects order by file_name, row_number) to ? (format parquet)",
+        [str(tmp / "rejects.parquet")],
+    )
     _files_table(con, load_id, results, loaded_at)
     con.execute("copy files to ? (format parquet)", [str(tmp / "files.parquet")])
 
@@ -252,9 +281,21 @@ def _files_table(con, load_id: str, results: list[FileResult], loaded_at: dateti
     cols = ", ".join(f'"{c}" {t}' for c, t in landing.FILES_SCHEMA)
     con.execute(f"create or replace table files ({cols})")
     for r in results:
-        con.execute("insert into files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [load_id, loaded_at, r.file_name, r.sha256, r.source, r.status, r.rows_read,
-                     r.rows_accepted, r.rows_rejected, r.message or None])
+        con.execute(
+            "insert into files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                load_id,
+                loaded_at,
+                r.file_name,
+                r.sha256,
+                r.source,
+                r.status,
+                r.rows_read,
+                r.rows_accepted,
+                r.rows_rejected,
+                r.message or None,
+            ],
+        )
 
 
 def _unknown_customers(con, data: Path, tables: dict[str, str]) -> int:
@@ -262,19 +303,33 @@ def _unknown_customers(con, data: Path, tables: dict[str, str]) -> int:
     if "tickets" not in tables:
         return 0
     known = [str(b / "customers.parquet") for b in landing.batch_dirs(data)]
-    sources = ["select customer_id from " + tables["customers"] + " where _err_reason is null"] if "customers" in tables else []
+    sources = (
+        ["select customer_id from " + tables["customers"] + " where _err_reason is null"]
+        if "customers" in tables
+        else []
+    )
     if known:
         sources.append("select customer_id from read_parquet($known)")
     if not sources:
         return con.execute(f"select count(*) from {tables['tickets']} where _err_reason is null").fetchone()[0]
     return con.execute(
         f"select count(*) from {tables['tickets']} t where t._err_reason is null and t.customer_id not in "
-        f"({' union '.join(sources)})", {"known": known} if known else {}).fetchone()[0]
+        f"({' union '.join(sources)})",
+        {"known": known} if known else {},
+    ).fetchone()[0]
 
 
-def run(paths: list, settings: Settings, data: Path, *, source: str | None = None, mapping: Mapping = NO_MAPPING,
-        encoding: str | None = None, commit: bool = True,
-        progress: Callable[[int, int, str], None] | None = None) -> LoadResult:
+def run(
+    paths: list,
+    settings: Settings,
+    data: Path,
+    *,
+    source: str | None = None,
+    mapping: Mapping = NO_MAPPING,
+    encoding: str | None = None,
+    commit: bool = True,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> LoadResult:
     """Load (commit=True) or only check (commit=False) files into the landing store.
     `progress(i, n, file_name)` is called before the i-th of n files is read."""
     started = time.monotonic()

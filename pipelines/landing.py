@@ -27,13 +27,26 @@ from pathlib import Path
 import duckdb
 
 FILES_SCHEMA = [
-    ("load_id", "VARCHAR"), ("loaded_at", "TIMESTAMP"), ("file_name", "VARCHAR"), ("sha256", "VARCHAR"),
-    ("source", "VARCHAR"), ("status", "VARCHAR"), ("rows_read", "BIGINT"), ("rows_accepted", "BIGINT"),
-    ("rows_rejected", "BIGINT"), ("message", "VARCHAR"),
+    ("load_id", "VARCHAR"),
+    ("loaded_at", "TIMESTAMP"),
+    ("file_name", "VARCHAR"),
+    ("sha256", "VARCHAR"),
+    ("source", "VARCHAR"),
+    ("status", "VARCHAR"),
+    ("rows_read", "BIGINT"),
+    ("rows_accepted", "BIGINT"),
+    ("rows_rejected", "BIGINT"),
+    ("message", "VARCHAR"),
 ]
 REJECTS_SCHEMA = [
-    ("load_id", "VARCHAR"), ("file_name", "VARCHAR"), ("sha256", "VARCHAR"), ("source", "VARCHAR"),
-    ("row_number", "BIGINT"), ("record_key", "VARCHAR"), ("column", "VARCHAR"), ("value", "VARCHAR"),
+    ("load_id", "VARCHAR"),
+    ("file_name", "VARCHAR"),
+    ("sha256", "VARCHAR"),
+    ("source", "VARCHAR"),
+    ("row_number", "BIGINT"),
+    ("record_key", "VARCHAR"),
+    ("column", "VARCHAR"),
+    ("value", "VARCHAR"),
     ("reason", "VARCHAR"),
 ]
 
@@ -77,9 +90,7 @@ def loaded_hashes(data: Path) -> set[str]:
         return set()
     con = duckdb.connect()
     try:
-        rows = con.execute(
-            "select distinct sha256 from read_parquet(?) where status = 'loaded'", [files]
-        ).fetchall()
+        rows = con.execute("select distinct sha256 from read_parquet(?) where status = 'loaded'", [files]).fetchall()
     finally:
         con.close()
     return {r[0] for r in rows}
@@ -120,5 +131,3 @@ def write_log(data: Path, load_id: str, con: duckdb.DuckDBPyConnection, files_ta
     tmp.parent.mkdir(parents=True, exist_ok=True)
     con.execute(f"copy {files_table} to ? (format parquet)", [str(tmp)])
     os.rename(tmp, log / f"{load_id}.parquet")
-
-

@@ -56,7 +56,7 @@ def _parse_template(template: str) -> list[tuple[str, str]]:
     parts, pos = [], 0
     for m in _PLACEHOLDER.finditer(template):
         if m.start() > pos:
-            parts.append(("lit", template[pos:m.start()]))
+            parts.append(("lit", template[pos : m.start()]))
         parts.append(("col", m.group(1)))
         pos = m.end()
     if pos < len(template):

@@ -120,13 +120,17 @@ def open_csv(path: Path, encoding: str | None, tmpdir: Path) -> RawTable:
     headers, delim = _header_line(src)
     if not any(headers):
         raise FileRefused("the file is empty or has no header row")
-    params = {"csv_path": str(src), "csv_delim": delim, "csv_columns": {f"c{i}": "VARCHAR" for i in range(len(headers))}}
-    return RawTable(path.name, path, "", None, CSV_RELATION, headers, None, encoding=enc, params=params,
-                    forced=forced)
+    params = {
+        "csv_path": str(src),
+        "csv_delim": delim,
+        "csv_columns": {f"c{i}": "VARCHAR" for i in range(len(headers))},
+    }
+    return RawTable(path.name, path, "", None, CSV_RELATION, headers, None, encoding=enc, params=params, forced=forced)
 
 
-def materialise(con, raw: RawTable, statement: Callable[[RawTable], tuple[str, dict]], out: str,
-                tmpdir: Path) -> RawTable:
+def materialise(
+    con, raw: RawTable, statement: Callable[[RawTable], tuple[str, dict]], out: str, tmpdir: Path
+) -> RawTable:
     """Run `statement(raw)`, which creates table `out` from `raw.table`. For a CSV file that
     statement reads the file: this also keeps the file's row order in `out`, collects the lines
     the parser rejected, and returns the raw table with rows_read and row_number_sql (over `out`)
@@ -151,21 +155,36 @@ def materialise(con, raw: RawTable, statement: Callable[[RawTable], tuple[str, d
         "any_value(error_message order by column_idx) from reject_errors group by line order by line"
     ).fetchall()
     # DuckDB 2 names a line that is not UTF-8 INVALID ENCODING (earlier versions INVALID UNICODE)
-    if not raw.forced and raw.encoding == "utf-8" and any(r[1] in ("INVALID ENCODING", "INVALID UNICODE") for r in rejects):
+    if (
+        not raw.forced
+        and raw.encoding == "utf-8"
+        and any(r[1] in ("INVALID ENCODING", "INVALID UNICODE") for r in rejects)
+    ):
         # the head was ASCII, the rest is not UTF-8
-        gbk = replace(open_csv(raw.path, "gbk", tmpdir), file_name=raw.file_name, sha256=raw.sha256,
-                      source=raw.source, forced=False)
+        gbk = replace(
+            open_csv(raw.path, "gbk", tmpdir),
+            file_name=raw.file_name,
+            sha256=raw.sha256,
+            source=raw.source,
+            forced=False,
+        )
         return materialise(con, gbk, statement, out, tmpdir)
     parse_rejects = [(r[0], f"malformed CSV line: {r[2] or r[1]}") for r in rejects]
     n = con.execute(f"select count(*) from {out}").fetchone()[0]
     if not parse_rejects:
         return replace(raw, rows_read=n, parse_rejects=[], row_number_sql="rowid + 1")
     # The i-th parsed row is the i-th data row that was not rejected.
-    con.execute(f"create or replace table {out}_rej as select row_number - row_number() over "
-                "(order by row_number) as shift from (select unnest(?::bigint[]) as row_number)",
-                [[r[0] for r in parse_rejects]])
-    return replace(raw, rows_read=n + len(parse_rejects), parse_rejects=parse_rejects,
-                   row_number_sql=f"{out}.rowid + 1 + (select count(*) from {out}_rej r where r.shift < {out}.rowid + 1)")
+    con.execute(
+        f"create or replace table {out}_rej as select row_number - row_number() over "
+        "(order by row_number) as shift from (select unnest(?::bigint[]) as row_number)",
+        [[r[0] for r in parse_rejects]],
+    )
+    return replace(
+        raw,
+        rows_read=n + len(parse_rejects),
+        parse_rejects=parse_rejects,
+        row_number_sql=f"{out}.rowid + 1 + (select count(*) from {out}_rej r where r.shift < {out}.rowid + 1)",
+    )
 
 
 def _cell_text(value) -> str | None:
@@ -217,8 +236,15 @@ def _arrow_table(headers: list[str], rows: list):
     return pa.table(arrays)
 
 
-def read_file(con: duckdb.DuckDBPyConnection, path: Path, tmpdir: Path, *, source: str | None = None,
-              encoding: str | None = None, prefix: str = "f") -> list[RawTable]:
+def read_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    tmpdir: Path,
+    *,
+    source: str | None = None,
+    encoding: str | None = None,
+    prefix: str = "f",
+) -> list[RawTable]:
     """Read one input file into DuckDB tables, or for a CSV file open it to be read by
     `materialise`; an XLSX workbook gives one table per sheet. The SHA-256 is left to the caller
     (sha256_of), which computes it while DuckDB reads."""
@@ -235,20 +261,27 @@ def read_file(con: duckdb.DuckDBPyConnection, path: Path, tmpdir: Path, *, sourc
             name = f"{prefix}_{i}"
             tbl = _arrow_table(headers, rows)  # noqa: F841  (read by DuckDB's replacement scan)
             con.execute(f"create table {name} as select * from tbl")
-            out.append(RawTable(f"{path.name}#{sheet}", path, digest, src, name, headers, len(rows),
-                                encoding="xlsx"))
+            out.append(RawTable(f"{path.name}#{sheet}", path, digest, src, name, headers, len(rows), encoding="xlsx"))
         if not out:
             raise FileRefused("the workbook has no sheet with a header row")
         return out
     src = source or source_for_name(path.stem)
     if suffix == ".parquet":
         try:
-            names = [r[0] for r in con.execute("select name from parquet_schema(?) where num_children is null "
-                                                "or num_children = 0", [str(path)]).fetchall()]
-            cols = ", ".join(f'cast("{h.replace(chr(34), chr(34) * 2)}" as varchar) as c{i}'
-                             for i, h in enumerate(names))
-            con.execute(f"create table {prefix} as select {cols}, file_row_number + 1 as _row_number "
-                        "from read_parquet(?, file_row_number = true)", [str(path)])
+            names = [
+                r[0]
+                for r in con.execute(
+                    "select name from parquet_schema(?) where num_children is null or num_children = 0", [str(path)]
+                ).fetchall()
+            ]
+            cols = ", ".join(
+                f'cast("{h.replace(chr(34), chr(34) * 2)}" as varchar) as c{i}' for i, h in enumerate(names)
+            )
+            con.execute(
+                f"create table {prefix} as select {cols}, file_row_number + 1 as _row_number "
+                "from read_parquet(?, file_row_number = true)",
+                [str(path)],
+            )
         except duckdb.Error as exc:
             raise FileRefused(f"not a readable Parquet file: {exc}") from None
         n = con.execute(f"select count(*) from {prefix}").fetchone()[0]

@@ -153,8 +153,10 @@ def load_settings(path: str | Path | None = None) -> Settings:
         raise SettingsError(f"{path}: keys 'kpi.*.weight' must sum to 1, they sum to {total:g}")
 
     sla_t = _get(raw, "sla", "", dict, path)
-    sla = {k: _positive(sla_t, k, "sla", path) for k in
-           ("quote_hours", "repair_hours", "response_hours", "onsite_hours", "complaint_days")}
+    sla = {
+        k: _positive(sla_t, k, "sla", path)
+        for k in ("quote_hours", "repair_hours", "response_hours", "onsite_hours", "complaint_days")
+    }
     win_t = _get(raw, "windows", "", dict, path)
     windows = {}
     for k in ("first_time_fix_lookback_days", "recurrence_days", "capa_effect_days"):
@@ -178,8 +180,15 @@ def load_settings(path: str | Path | None = None) -> Settings:
             where = f"survey.items.{st}.{item_id}"
             if not isinstance(spec, dict):
                 raise SettingsError(f"{path}: key '{where}' must be a table with zh, en, weight")
-            items.append(SurveyItem(st, item_id, _get(spec, "zh", where, str, path),
-                                    _get(spec, "en", where, str, path), _fraction(spec, "weight", where, path)))
+            items.append(
+                SurveyItem(
+                    st,
+                    item_id,
+                    _get(spec, "zh", where, str, path),
+                    _get(spec, "en", where, str, path),
+                    _fraction(spec, "weight", where, path),
+                )
+            )
         wsum = sum(i.weight for i in items if i.survey_type == st)
         if abs(wsum - 1.0) > 1e-9:
             raise SettingsError(f"{path}: keys 'survey.items.{st}.*.weight' must sum to 1, they sum to {wsum:g}")
@@ -204,8 +213,10 @@ def load_settings(path: str | Path | None = None) -> Settings:
         satisfied_threshold=threshold,
         items=tuple(items),
         key_revenue_threshold=_get(tiers, "key_revenue_threshold", "tiers", float, path),
-        tier_weights={"key": _positive(tiers, "key_weight", "tiers", path),
-                      "general": _positive(tiers, "general_weight", "tiers", path)},
+        tier_weights={
+            "key": _positive(tiers, "key_weight", "tiers", path),
+            "general": _positive(tiers, "general_weight", "tiers", path),
+        },
         root_causes=dict(roots),
         significance=_fraction(stats, "significance", "statistics", path),
         small_n=_get(stats, "small_n", "statistics", int, path),

@@ -58,8 +58,10 @@ def resolve_headers(raw: RawTable, source: str, settings: Settings, mapping: Map
     for col, parts in mapping.derived.items():
         for kind, text in parts:
             if kind == "col" and normalise_header(text) not in {normalise_header(h) for h in raw.headers}:
-                raise FileRefused(f"mapping derives '{col}' from column '{text}', which the file lacks; "
-                                  f"headers found: {', '.join(raw.headers)}")
+                raise FileRefused(
+                    f"mapping derives '{col}' from column '{text}', which the file lacks; "
+                    f"headers found: {', '.join(raw.headers)}"
+                )
     return Resolved(source, by_column, unmatched)
 
 
@@ -81,8 +83,10 @@ def _text_expr(col: Column, raw: RawTable, res: Resolved, mapping: Mapping, q: _
         expr = f"nullif(trim(c{res.by_column[col.name]}), '')"
     elif col.name in mapping.derived:
         index = {normalise_header(h): i for i, h in enumerate(raw.headers)}
-        parts = [q.param(text) if kind == "lit" else f"nullif(trim(c{index[normalise_header(text)]}), '')"
-                 for kind, text in mapping.derived[col.name]]
+        parts = [
+            q.param(text) if kind == "lit" else f"nullif(trim(c{index[normalise_header(text)]}), '')"
+            for kind, text in mapping.derived[col.name]
+        ]
         # || yields null when any placeholder is empty: the value is then missing, not half-made
         expr = f"nullif({' || '.join(parts)}, '')"
     elif col.name in mapping.constants:
@@ -104,30 +108,39 @@ def _typed(col: Column, t: str, v: str, settings: Settings, mapping: Mapping, q:
     if kind == "str":
         return t, "null"
     if kind == "bool":
-        typed = (f"(case when lower({t}) in ({', '.join(map(_lit, TRUE_WORDS))}) then true "
-                 f"when lower({t}) in ({', '.join(map(_lit, FALSE_WORDS))}) then false end)")
+        typed = (
+            f"(case when lower({t}) in ({', '.join(map(_lit, TRUE_WORDS))}) then true "
+            f"when lower({t}) in ({', '.join(map(_lit, FALSE_WORDS))}) then false end)"
+        )
         return typed, f"case when {t} is not null and {v} is null then 'not a yes/no value' end"
     if kind == "enum":
         values = enum_values(col.enum, settings)
-        whens = " ".join(f"when {_lit(val.lower())} then {_lit(val)} when {_lit(zh.lower())} then {_lit(val)}"
-                         for val, zh in values.items())
+        whens = " ".join(
+            f"when {_lit(val.lower())} then {_lit(val)} when {_lit(zh.lower())} then {_lit(val)}"
+            for val, zh in values.items()
+        )
         allowed = ", ".join(f"{val}/{zh}" for val, zh in values.items())
         reason = _lit("unknown value; expected one of " + allowed)
         return f"(case lower({t}) {whens} end)", f"case when {t} is not null and {v} is null then {reason} end"
     if kind == "decimal":
         typed = f"try_cast(replace({t}, ',', '') as decimal(18,2))"
-        return typed, (f"case when {t} is not null and {v} is null then 'not a number' "
-                       f"when {v} < 0 then 'negative amount' end")
+        return typed, (
+            f"case when {t} is not null and {v} is null then 'not a number' when {v} < 0 then 'negative amount' end"
+        )
     if kind in ("int", "score", "nps"):
         num = f"try_cast({t} as double)"
         lo, hi = {"int": (0, None), "score": (settings.scale_min, settings.scale_max), "nps": (0, 10)}[kind]
         typed = f"(case when {num} = round({num}) then cast({num} as bigint) end)"
         if kind == "int":
-            return typed, (f"case when {t} is not null and {v} is null then 'not a whole number' "
-                           f"when {v} < 0 then 'negative count' end")
+            return typed, (
+                f"case when {t} is not null and {v} is null then 'not a whole number' "
+                f"when {v} < 0 then 'negative count' end"
+            )
         out_of_scale = _lit(f"outside the scale {lo}–{hi}")
-        return typed, (f"case when {t} is not null and {v} is null then 'not a whole number' "
-                       f"when {v} < {lo} or {v} > {hi} then {out_of_scale} end")
+        return typed, (
+            f"case when {t} is not null and {v} is null then 'not a whole number' "
+            f"when {v} < {lo} or {v} > {hi} then {out_of_scale} end"
+        )
     if kind == "timestamp":
         fmt = mapping.format_for(col.name)
         same_zone = (mapping.time_zone or settings.time_zone) == settings.time_zone
@@ -138,13 +151,21 @@ def _typed(col: Column, t: str, v: str, settings: Settings, mapping: Mapping, q:
         elif fmt:
             typed = f"timezone({target}, timezone({zone}, try_strptime({t}, {q.param(fmt)})))"
         else:
-            iso = (f"(case when contains({t}, '/') then regexp_replace({t}, "
-                   r"'^(\d{4})/(\d{1,2})/(\d{1,2})', '\1-\2-\3') else " + t + " end)")
+            iso = (
+                f"(case when contains({t}, '/') then regexp_replace({t}, "
+                r"'^(\d{4})/(\d{1,2})/(\d{1,2})', '\1-\2-\3') else " + t + " end)"
+            )
             # no offset fits in 19 characters (YYYY-MM-DD HH:MM:SS): the common case skips the regex,
             # and the zone conversion when the values are already in the configured zone
-            local = (f"try_cast({iso} as timestamp)" if same_zone else f"timezone({target}, timezone({zone}, try_cast({iso} as timestamp)))")
-            typed = (f"(case when length({t}) <= 19 or not regexp_matches({t}, {_lit(TS_WITH_OFFSET)}) "
-                     f"then {local} else timezone({target}, try_cast({iso} as timestamptz)) end)")
+            local = (
+                f"try_cast({iso} as timestamp)"
+                if same_zone
+                else f"timezone({target}, timezone({zone}, try_cast({iso} as timestamp)))"
+            )
+            typed = (
+                f"(case when length({t}) <= 19 or not regexp_matches({t}, {_lit(TS_WITH_OFFSET)}) "
+                f"then {local} else timezone({target}, try_cast({iso} as timestamptz)) end)"
+            )
         expected = f"expected {fmt}" if fmt else "expected YYYY-MM-DD[ HH:MM[:SS]], YYYY/MM/DD HH:MM[:SS] or ISO 8601"
         return typed, f"case when {t} is not null and {v} is null then {_lit('not a timestamp; ' + expected)} end"
     raise AssertionError(kind)
@@ -172,14 +193,17 @@ def validate_sql(raw: RawTable, res: Resolved, settings: Settings, mapping: Mapp
         checks.append((a, f'"_t_{a}"', f'case when "{a}" < "{b}" then {_lit(f"{a} precedes {b}")} end'))
     structs = ", ".join(
         f"case when ({reason}) is not null then {{'column': {_lit(name)}, 'value': {t}, 'reason': ({reason})}} end"
-        for name, t, reason in checks)
+        for name, t, reason in checks
+    )
     names = ", ".join(f'"{c.name}"' for c in cols)
     # a CSV file's rows carry no row number: its rowid in `out` gives it (readers.materialise)
     row_number = "" if raw.is_csv else "_row_number, "
-    sql = (f"create or replace table {out} as with texts as (select {row_number}"
-           f"{', '.join(texts)} from {raw.table}), "
-           f"typed as (select *, {', '.join(typed)} from texts), "
-           f"checked as (select *, coalesce({structs}) as err from typed) "
-           f"select {row_number}{names}, err.column as _err_column, err.value as _err_value, "
-           f"err.reason as _err_reason from checked")
+    sql = (
+        f"create or replace table {out} as with texts as (select {row_number}"
+        f"{', '.join(texts)} from {raw.table}), "
+        f"typed as (select *, {', '.join(typed)} from texts), "
+        f"checked as (select *, coalesce({structs}) as err from typed) "
+        f"select {row_number}{names}, err.column as _err_column, err.value as _err_value, "
+        f"err.reason as _err_reason from checked"
+    )
     return sql, q.params | raw.params

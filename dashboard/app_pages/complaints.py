@@ -48,14 +48,16 @@ c[0].metric(t("cp_received"), f"{summary['complaints']:,}", border=True)
 c[1].metric(t("cp_with_root_cause"), f"{summary['with_root_cause']:,}", border=True)
 c[2].metric(t("cp_justified"), f"{summary['justified']:,}", border=True)
 c[3].metric(t("cp_recurrences"), f"{summary['recurrences']:,}", border=True)
-c[4].metric(t("cp_open_now"), f"{len(open_df):,}", help=t("cp_open_help", as_of=f"{meta['as_of']:%Y-%m-%d %H:%M}"),
-            border=True)
+c[4].metric(
+    t("cp_open_now"), f"{len(open_df):,}", help=t("cp_open_help", as_of=f"{meta['as_of']:%Y-%m-%d %H:%M}"), border=True
+)
 
 st.subheader(t("cp_kpis"))
 kpi_section(ident, f, view["kpis"], "cp")
 
 tab_pareto, tab_matrix, tab_rate, tab_open, tab_capa, tab_list = st.tabs(
-    [t("cp_tab_pareto"), t("cp_tab_matrix"), t("cp_tab_rate"), t("cp_tab_open"), t("cp_tab_capa"), t("cp_tab_list")])
+    [t("cp_tab_pareto"), t("cp_tab_matrix"), t("cp_tab_rate"), t("cp_tab_open"), t("cp_tab_capa"), t("cp_tab_list")]
+)
 
 # ---- Pareto of root causes, recurring causes
 with tab_pareto:
@@ -64,27 +66,57 @@ with tab_pareto:
     if pareto.empty:
         components.empty()
     else:
-        pareto["label"] = [root_cause_label(a, b) for a, b in zip(pareto["root_cause_category"], pareto["name_zh"], strict=True)]
-        st.plotly_chart(charts.pareto(pareto, {
-            "title": t("cp_pareto"), "x_title": t("cp_root_cause"), "y_title": t("cp_complaints"),
-            "y2_title": t("cp_cumulative"), "category": t("cp_root_cause"), "count": t("cp_complaints"),
-            "cumulative": t("cp_cumulative"), "no_data": t("no_data")}), key="cp_pareto_chart")
+        pareto["label"] = [
+            root_cause_label(a, b) for a, b in zip(pareto["root_cause_category"], pareto["name_zh"], strict=True)
+        ]
+        st.plotly_chart(
+            charts.pareto(
+                pareto,
+                {
+                    "title": t("cp_pareto"),
+                    "x_title": t("cp_root_cause"),
+                    "y_title": t("cp_complaints"),
+                    "y2_title": t("cp_cumulative"),
+                    "category": t("cp_root_cause"),
+                    "count": t("cp_complaints"),
+                    "cumulative": t("cp_cumulative"),
+                    "no_data": t("no_data"),
+                },
+            ),
+            key="cp_pareto_chart",
+        )
         vital = int((pareto["cumulative_share"].shift(fill_value=0) < 0.8).sum())
-        st.caption(t("cp_pareto_note", k=vital, n=len(pareto), without=summary["complaints"] - summary["with_root_cause"]))
-        shown = pd.DataFrame({t("cp_rank"): pareto["rank"], t("cp_root_cause"): pareto["label"],
-                              t("cp_complaints"): pareto["complaints"], t("cp_share"): pareto["share"],
-                              t("cp_cumulative"): pareto["cumulative_share"]})
+        st.caption(
+            t("cp_pareto_note", k=vital, n=len(pareto), without=summary["complaints"] - summary["with_root_cause"])
+        )
+        shown = pd.DataFrame(
+            {
+                t("cp_rank"): pareto["rank"],
+                t("cp_root_cause"): pareto["label"],
+                t("cp_complaints"): pareto["complaints"],
+                t("cp_share"): pareto["share"],
+                t("cp_cumulative"): pareto["cumulative_share"],
+            }
+        )
         st.caption(t("cp_pick_cause"))
-        picked = components.table(shown, "complaint_pareto", "cp_pareto", select=True,
-                                  column_config={t("cp_share"): PCT, t("cp_cumulative"): PCT})
+        picked = components.table(
+            shown,
+            "complaint_pareto",
+            "cp_pareto",
+            select=True,
+            column_config={t("cp_share"): PCT, t("cp_cumulative"): PCT},
+        )
         if picked is not None:
             cause = pareto.iloc[picked]
             st.text(t("cp_complaints_of", cause=cause["label"]))
             drill = data.complaint_list(ident, f, "root_cause_category", cause["root_cause_category"])
-            components.table(drill[["complaint_id", "received_at", "category", "product_model", "root_cause", "description"]]
-                             .assign(category=lambda d: mapped(d["category"], lambda v: label("cat", v)))
-                             .rename(columns=lambda col: t(f"cp_col_{col}")),
-                             f"complaints_{cause['root_cause_category']}", "cp_pareto_drill")
+            components.table(
+                drill[["complaint_id", "received_at", "category", "product_model", "root_cause", "description"]]
+                .assign(category=lambda d: mapped(d["category"], lambda v: label("cat", v)))
+                .rename(columns=lambda col: t(f"cp_col_{col}")),
+                f"complaints_{cause['root_cause_category']}",
+                "cp_pareto_drill",
+            )
 
     st.subheader(t("cp_recurring"))
     st.caption(t("cp_recurring_note", days=components.SETTINGS.windows["recurrence_days"]))
@@ -92,11 +124,21 @@ with tab_pareto:
     if rec.empty:
         components.empty()
     else:
-        components.table(pd.DataFrame({
-            t("cp_root_cause"): [root_cause_label(a, b) for a, b in zip(rec["root_cause_category"], rec["name_zh"], strict=True)],
-            t("cp_col_product_model"): rec["product_model"], t("cp_complaints"): rec["complaints"],
-            t("cp_recurrences"): rec["recurrences"].astype(int), t("cp_last_received"): rec["last_received_at"]}),
-            "recurring_causes", "cp_recurring")
+        components.table(
+            pd.DataFrame(
+                {
+                    t("cp_root_cause"): [
+                        root_cause_label(a, b) for a, b in zip(rec["root_cause_category"], rec["name_zh"], strict=True)
+                    ],
+                    t("cp_col_product_model"): rec["product_model"],
+                    t("cp_complaints"): rec["complaints"],
+                    t("cp_recurrences"): rec["recurrences"].astype(int),
+                    t("cp_last_received"): rec["last_received_at"],
+                }
+            ),
+            "recurring_causes",
+            "cp_recurring",
+        )
 
 # ---- category × responsible department, severity mix
 with tab_matrix:
@@ -107,9 +149,22 @@ with tab_matrix:
     else:
         matrix["category"] = mapped(matrix["category"], lambda v: label("cat", v))
         matrix["department"] = mapped(matrix["department"], lambda v: v or t("cp_unassigned"))
-        st.plotly_chart(charts.heatmap(matrix, "department", "category", "complaints", {
-            "title": t("cp_matrix"), "department": t("cp_department"), "category": t("cp_category"),
-            "complaints": t("cp_complaints"), "no_data": t("no_data")}), key="cp_matrix_chart")
+        st.plotly_chart(
+            charts.heatmap(
+                matrix,
+                "department",
+                "category",
+                "complaints",
+                {
+                    "title": t("cp_matrix"),
+                    "department": t("cp_department"),
+                    "category": t("cp_category"),
+                    "complaints": t("cp_complaints"),
+                    "no_data": t("no_data"),
+                },
+            ),
+            key="cp_matrix_chart",
+        )
     st.subheader(t("cp_severity_mix"))
     sev = view["severity"].copy()
     if sev.empty:
@@ -120,10 +175,24 @@ with tab_matrix:
         grid = pd.MultiIndex.from_product([sorted(sev["month"].unique()), SEVERITIES], names=["month", "severity"])
         sev = sev.set_index(["month", "severity"])["complaints"].reindex(grid, fill_value=0).reset_index()
         sev["severity"] = mapped(sev["severity"], lambda v: label("sev", v))
-        st.plotly_chart(charts.bars(sev, "month", "complaints", {
-            "title": t("cp_severity_mix"), "x_title": t("month"), "y_title": t("cp_complaints"),
-            "month": t("month"), "complaints": t("cp_complaints"), "no_data": t("no_data")},
-            color="severity", barmode="stack"), key="cp_severity_chart")
+        st.plotly_chart(
+            charts.bars(
+                sev,
+                "month",
+                "complaints",
+                {
+                    "title": t("cp_severity_mix"),
+                    "x_title": t("month"),
+                    "y_title": t("cp_complaints"),
+                    "month": t("month"),
+                    "complaints": t("cp_complaints"),
+                    "no_data": t("no_data"),
+                },
+                color="severity",
+                barmode="stack",
+            ),
+            key="cp_severity_chart",
+        )
         totals = sev.groupby("severity", sort=False)["complaints"].sum()
         st.caption(" · ".join(f"{k}: {int(v)}" for k, v in totals.items() if v))
 
@@ -135,23 +204,65 @@ with tab_rate:
         components.empty()
     else:
         rate["month"] = month_text(rate["month"])
-        rate["rate"] = [c_ / n if n else float("nan") for c_, n in zip(rate["complaints"], rate["tickets"], strict=True)]
-        bounds = [stats.wilson(c_, n) if 0 < n and c_ <= n else (float("nan"), float("nan"))
-                  for c_, n in zip(rate["complaints"], rate["tickets"], strict=True)]
+        rate["rate"] = [
+            c_ / n if n else float("nan") for c_, n in zip(rate["complaints"], rate["tickets"], strict=True)
+        ]
+        bounds = [
+            stats.wilson(c_, n) if 0 < n and c_ <= n else (float("nan"), float("nan"))
+            for c_, n in zip(rate["complaints"], rate["tickets"], strict=True)
+        ]
         rate["ci_low"], rate["ci_high"] = [b[0] for b in bounds], [b[1] for b in bounds]
-        st.plotly_chart(charts.bars(rate, "month", "rate", {
-            "title": t("cp_rate"), "x_title": t("month"), "y_title": t("cp_rate_axis"), "month": t("month"),
-            "rate": t("cp_rate_axis"), "n": t("cp_tickets"), "ci": t("ci"), "no_data": t("no_data")},
-            percent=True, n="tickets", low="ci_low", high="ci_high"), key="cp_rate_chart")
+        st.plotly_chart(
+            charts.bars(
+                rate,
+                "month",
+                "rate",
+                {
+                    "title": t("cp_rate"),
+                    "x_title": t("month"),
+                    "y_title": t("cp_rate_axis"),
+                    "month": t("month"),
+                    "rate": t("cp_rate_axis"),
+                    "n": t("cp_tickets"),
+                    "ci": t("ci"),
+                    "no_data": t("no_data"),
+                },
+                percent=True,
+                n="tickets",
+                low="ci_low",
+                high="ci_high",
+            ),
+            key="cp_rate_chart",
+        )
         tot_c, tot_n = int(rate["complaints"].sum()), int(rate["tickets"].sum())
         low, high = stats.wilson(tot_c, tot_n) if 0 < tot_n and tot_c <= tot_n else (float("nan"),) * 2
-        st.caption(t("cp_rate_note", rate=components.pct(tot_c / tot_n if tot_n else float("nan"), 2),
-                     low=components.pct(low, 2), high=components.pct(high, 2), c=tot_c, n=tot_n))
-        components.table(pd.DataFrame({
-            t("month"): rate["month"], t("cp_complaints"): rate["complaints"], t("cp_tickets"): rate["tickets"],
-            t("cp_rate_axis"): rate["rate"],
-            t("ci"): [f"{components.pct(a, 2)} – {components.pct(b, 2)}" for a, b in zip(rate["ci_low"], rate["ci_high"], strict=True)]}),
-            "complaint_rate", "cp_rate_table", column_config={t("cp_rate_axis"): PCT})
+        st.caption(
+            t(
+                "cp_rate_note",
+                rate=components.pct(tot_c / tot_n if tot_n else float("nan"), 2),
+                low=components.pct(low, 2),
+                high=components.pct(high, 2),
+                c=tot_c,
+                n=tot_n,
+            )
+        )
+        components.table(
+            pd.DataFrame(
+                {
+                    t("month"): rate["month"],
+                    t("cp_complaints"): rate["complaints"],
+                    t("cp_tickets"): rate["tickets"],
+                    t("cp_rate_axis"): rate["rate"],
+                    t("ci"): [
+                        f"{components.pct(a, 2)} – {components.pct(b, 2)}"
+                        for a, b in zip(rate["ci_low"], rate["ci_high"], strict=True)
+                    ],
+                }
+            ),
+            "complaint_rate",
+            "cp_rate_table",
+            column_config={t("cp_rate_axis"): PCT},
+        )
 
     st.subheader(t("cp_close_time"))
     st.caption(t("cp_close_time_note"))
@@ -160,17 +271,47 @@ with tab_rate:
         components.empty()
     else:
         by_month["month"] = month_text(by_month["grp"])
-        st.plotly_chart(charts.bars(by_month, "month", "median", {
-            "title": t("cp_close_time_median"), "x_title": t("month"), "y_title": t("cp_days"), "month": t("month"),
-            "median": t("cp_median_days"), "n": t("cp_closed"), "ci": t("cp_iqr"), "no_data": t("no_data")},
-            n="n", low="p25", high="p75"), key="cp_close_chart")
+        st.plotly_chart(
+            charts.bars(
+                by_month,
+                "month",
+                "median",
+                {
+                    "title": t("cp_close_time_median"),
+                    "x_title": t("month"),
+                    "y_title": t("cp_days"),
+                    "month": t("month"),
+                    "median": t("cp_median_days"),
+                    "n": t("cp_closed"),
+                    "ci": t("cp_iqr"),
+                    "no_data": t("no_data"),
+                },
+                n="n",
+                low="p25",
+                high="p75",
+            ),
+            key="cp_close_chart",
+        )
         by_cat = view["close_category"]
-        components.table(pd.DataFrame({
-            t("cp_category"): mapped(by_cat["grp"], lambda v: label("cat", v)), t("cp_closed"): by_cat["n"],
-            t("cp_median_days"): by_cat["median"], t("cp_p25"): by_cat["p25"], t("cp_p75"): by_cat["p75"],
-            t("cp_p90"): by_cat["p90"], t("cp_mean_days"): by_cat["mean"], t("cp_max_days"): by_cat["max"]}),
-            "complaint_close_times", "cp_close_table",
-            column_config={t(k): DAYS for k in ("cp_median_days", "cp_p25", "cp_p75", "cp_p90", "cp_mean_days", "cp_max_days")})
+        components.table(
+            pd.DataFrame(
+                {
+                    t("cp_category"): mapped(by_cat["grp"], lambda v: label("cat", v)),
+                    t("cp_closed"): by_cat["n"],
+                    t("cp_median_days"): by_cat["median"],
+                    t("cp_p25"): by_cat["p25"],
+                    t("cp_p75"): by_cat["p75"],
+                    t("cp_p90"): by_cat["p90"],
+                    t("cp_mean_days"): by_cat["mean"],
+                    t("cp_max_days"): by_cat["max"],
+                }
+            ),
+            "complaint_close_times",
+            "cp_close_table",
+            column_config={
+                t(k): DAYS for k in ("cp_median_days", "cp_p25", "cp_p75", "cp_p90", "cp_mean_days", "cp_max_days")
+            },
+        )
 
 # ---- open and overdue complaints as of the as-of time
 with tab_open:
@@ -179,15 +320,28 @@ with tab_open:
     if open_df.empty:
         components.empty(t("cp_none_open"))
     else:
-        components.table(pd.DataFrame({
-            t("cp_col_complaint_id"): open_df["complaint_id"], t("cp_col_severity"): mapped(open_df["severity"], lambda v: label("sev", v)),
-            t("cp_overdue"): mapped(open_df["is_overdue"], yes_no), t("cp_col_received_at"): open_df["received_at"],
-            t("due_at"): open_df["due_at"], t("cp_days_open"): open_df["days_open"],
-            t("cp_category"): mapped(open_df["category"], lambda v: label("cat", v)),
-            t("cp_department"): open_df["responsible_department"], t("cp_col_customer_name"): open_df["customer_name"],
-            t("region"): open_df["region"], t("service_center"): open_df["service_center"],
-            t("cp_col_product_model"): open_df["product_model"], t("cp_col_description"): open_df["description"]}),
-            "open_complaints", "cp_open_table", column_config={t("cp_days_open"): DAYS})
+        components.table(
+            pd.DataFrame(
+                {
+                    t("cp_col_complaint_id"): open_df["complaint_id"],
+                    t("cp_col_severity"): mapped(open_df["severity"], lambda v: label("sev", v)),
+                    t("cp_overdue"): mapped(open_df["is_overdue"], yes_no),
+                    t("cp_col_received_at"): open_df["received_at"],
+                    t("due_at"): open_df["due_at"],
+                    t("cp_days_open"): open_df["days_open"],
+                    t("cp_category"): mapped(open_df["category"], lambda v: label("cat", v)),
+                    t("cp_department"): open_df["responsible_department"],
+                    t("cp_col_customer_name"): open_df["customer_name"],
+                    t("region"): open_df["region"],
+                    t("service_center"): open_df["service_center"],
+                    t("cp_col_product_model"): open_df["product_model"],
+                    t("cp_col_description"): open_df["description"],
+                }
+            ),
+            "open_complaints",
+            "cp_open_table",
+            column_config={t("cp_days_open"): DAYS},
+        )
 
 # ---- CAPA status and effect
 with tab_capa:
@@ -201,9 +355,20 @@ with tab_capa:
         components.empty(t("cp_no_capa"))
     else:
         bars = pd.DataFrame({"status": [label("capa", s) for s in CAPA_STATUSES], "complaints": list(counts.values())})
-        st.plotly_chart(charts.bars(bars, "status", "complaints", {
-            "title": t("cp_capa_status"), "status": t("cp_capa_status"), "complaints": t("cp_complaints"),
-            "no_data": t("no_data")}), key="cp_capa_chart")
+        st.plotly_chart(
+            charts.bars(
+                bars,
+                "status",
+                "complaints",
+                {
+                    "title": t("cp_capa_status"),
+                    "status": t("cp_capa_status"),
+                    "complaints": t("cp_complaints"),
+                    "no_data": t("no_data"),
+                },
+            ),
+            key="cp_capa_chart",
+        )
 
     st.subheader(t("cp_capa_effect"))
     days = components.SETTINGS.windows["capa_effect_days"]
@@ -214,44 +379,70 @@ with tab_capa:
     else:
         effect = capa_verdicts(effect, components.SETTINGS.significance)
         tally = effect["verdict"].value_counts()
-        st.caption(" · ".join(f"{label('capa_verdict', v)}: {int(tally.get(v, 0))}"
-                              for v in ("effective", "not_shown", "too_few", "pending", "no_root_cause") if tally.get(v)))
+        st.caption(
+            " · ".join(
+                f"{label('capa_verdict', v)}: {int(tally.get(v, 0))}"
+                for v in ("effective", "not_shown", "too_few", "pending", "no_root_cause")
+                if tally.get(v)
+            )
+        )
         if len(effect) > LIST_LIMIT:
             st.caption(t("cp_capa_limited", n=LIST_LIMIT, total=len(effect)))
             effect = effect.head(LIST_LIMIT)
-        components.table(pd.DataFrame({
-            t("cp_col_complaint_id"): effect["complaint_id"],
-            t("cp_root_cause"): mapped(list(zip(effect["root_cause_category"], effect["name_zh"], strict=True)), lambda ab: root_cause_label(*ab)),
-            t("cp_col_product_model"): effect["product_model"], t("cp_department"): effect["responsible_department"],
-            t("cp_col_capa_action"): effect["capa_action"], t("cp_capa_owner"): effect["capa_owner"],
-            t("cp_capa_done"): effect["capa_done_at"],
-            t("cp_before"): effect["complaints_before"], t("cp_after"): effect["complaints_after"],
-            t("cp_after_days"): effect["after_days_observed"],
-            t("cp_rate_ratio"): mapped(effect["rate_ratio"], ratio_text),
-            t("ci"): [f"{ratio_text(a)} – {ratio_text(b)}" if not missing(a) else "—"
-                      for a, b in zip(effect["ratio_low"], effect["ratio_high"], strict=True)],
-            t("p_value"): effect["p_value"],
-            t("cp_verdict"): mapped(effect["verdict"], lambda v: label("capa_verdict", v)),
-            t("cp_recorded_effective"): mapped(effect["capa_effective"], yes_no)}),
-            "capa_effect", "cp_capa_effect", column_config={t("cp_after_days"): DAYS,
-                                                            t("p_value"): st.column_config.NumberColumn(format="%.3f")})
+        components.table(
+            pd.DataFrame(
+                {
+                    t("cp_col_complaint_id"): effect["complaint_id"],
+                    t("cp_root_cause"): mapped(
+                        list(zip(effect["root_cause_category"], effect["name_zh"], strict=True)),
+                        lambda ab: root_cause_label(*ab),
+                    ),
+                    t("cp_col_product_model"): effect["product_model"],
+                    t("cp_department"): effect["responsible_department"],
+                    t("cp_col_capa_action"): effect["capa_action"],
+                    t("cp_capa_owner"): effect["capa_owner"],
+                    t("cp_capa_done"): effect["capa_done_at"],
+                    t("cp_before"): effect["complaints_before"],
+                    t("cp_after"): effect["complaints_after"],
+                    t("cp_after_days"): effect["after_days_observed"],
+                    t("cp_rate_ratio"): mapped(effect["rate_ratio"], ratio_text),
+                    t("ci"): [
+                        f"{ratio_text(a)} – {ratio_text(b)}" if not missing(a) else "—"
+                        for a, b in zip(effect["ratio_low"], effect["ratio_high"], strict=True)
+                    ],
+                    t("p_value"): effect["p_value"],
+                    t("cp_verdict"): mapped(effect["verdict"], lambda v: label("capa_verdict", v)),
+                    t("cp_recorded_effective"): mapped(effect["capa_effective"], yes_no),
+                }
+            ),
+            "capa_effect",
+            "cp_capa_effect",
+            column_config={t("cp_after_days"): DAYS, t("p_value"): st.column_config.NumberColumn(format="%.3f")},
+        )
 
 # ---- drill-down list
 with tab_list:
     st.subheader(t("cp_list"))
     by_options = [None, "category", "severity", "root_cause_category", "responsible_department"]
     c1, c2 = st.columns(2)
-    by = c1.selectbox(t("cp_list_by"), by_options, format_func=lambda v: t("all") if v is None else t(f"cp_by_{v}"),
-                      key="cp_list_by")
+    by = c1.selectbox(
+        t("cp_list_by"), by_options, format_func=lambda v: t("all") if v is None else t(f"cp_by_{v}"), key="cp_list_by"
+    )
     value = None
     if by:  # the values to pick from come from the aggregates above, not from another list query
         raw = view["matrix"]
-        values = {"category": sorted(raw["category"].unique()), "severity": list(SEVERITIES),
-                  "root_cause_category": list(view["pareto"]["root_cause_category"]),
-                  "responsible_department": sorted(v for v in raw["department"].unique() if v)}[by]
+        values = {
+            "category": sorted(raw["category"].unique()),
+            "severity": list(SEVERITIES),
+            "root_cause_category": list(view["pareto"]["root_cause_category"]),
+            "responsible_department": sorted(v for v in raw["department"].unique() if v),
+        }[by]
         names = dict(zip(pareto["root_cause_category"], pareto["label"], strict=True)) if not pareto.empty else {}
-        fmt = {"category": lambda v: label("cat", v), "severity": lambda v: label("sev", v),
-               "root_cause_category": lambda v: names.get(v, v)}.get(by, str)
+        fmt = {
+            "category": lambda v: label("cat", v),
+            "severity": lambda v: label("sev", v),
+            "root_cause_category": lambda v: names.get(v, v),
+        }.get(by, str)
         value = c2.selectbox(t("cp_list_value"), values, format_func=fmt, key=f"cp_list_value_{by}")
     items = view["list"] if value is None else data.complaint_list(ident, f, by, value, LIST_LIMIT)
     if items.empty:
@@ -260,15 +451,25 @@ with tab_list:
         if len(items) >= LIST_LIMIT:
             st.caption(t("cp_list_limited", n=LIST_LIMIT))
         shown = items.copy()
-        for col, prefix in (("category", "cat"), ("severity", "sev"), ("capa_status", "capa"), ("followup_result", "fu")):
+        for col, prefix in (
+            ("category", "cat"),
+            ("severity", "sev"),
+            ("capa_status", "capa"),
+            ("followup_result", "fu"),
+        ):
             shown[col] = mapped(shown[col], lambda v, p=prefix: label(p, v) if not missing(v) else "—")
         shown["root_cause_category"] = mapped(shown["root_cause_category"], root_cause_label)
         for col in ("justified", "is_open", "is_overdue", "is_recurrence"):
             shown[col] = mapped(shown[col], yes_no)
         shown["channel"] = mapped(shown["channel"], lambda v: label("ch", v))
         st.caption(t("cp_pick_complaint"))
-        picked = components.table(shown.rename(columns=lambda col: t(f"cp_col_{col}")), "complaints", "cp_list_table",
-                                  select=True, column_config={t("cp_col_days_to_close"): DAYS})
+        picked = components.table(
+            shown.rename(columns=lambda col: t(f"cp_col_{col}")),
+            "complaints",
+            "cp_list_table",
+            select=True,
+            column_config={t("cp_col_days_to_close"): DAYS},
+        )
         if picked is not None:
             row = items.iloc[picked]
             for col in ("complaint_id", "description", "root_cause", "capa_action"):

@@ -31,6 +31,7 @@ costs["period"] = month_text(costs["month"])
 costs["type"] = mapped(costs["ticket_type"], lambda v: label("ttype", v))
 install = costs["ticket_type"] == "installation"
 
+
 # ---- monthly statistics: installations and dispatches, costs, free vs paid
 def _sum(frame: pd.DataFrame, cols) -> pd.DataFrame:
     return frame.groupby("period", sort=True)[list(cols)].sum()
@@ -39,20 +40,35 @@ def _sum(frame: pd.DataFrame, cols) -> pd.DataFrame:
 months = _sum(costs, ("tickets", "visits", "person_days", *COSTS, "total_cost", "free_tickets", "paid_tickets"))
 inst = _sum(costs[install], ("tickets", "visits", "person_days")).reindex(months.index, fill_value=0)
 disp = _sum(costs[~install], ("tickets", "visits", "person_days")).reindex(months.index, fill_value=0)
-monthly = pd.DataFrame({
-    "period": months.index, "inst_tickets": inst["tickets"].to_numpy(), "inst_visits": inst["visits"].to_numpy(),
-    "inst_days": inst["person_days"].to_numpy(), "disp_tickets": disp["tickets"].to_numpy(),
-    "disp_visits": disp["visits"].to_numpy(), "disp_days": disp["person_days"].to_numpy(),
-    **{c: months[c].to_numpy() for c in (*COSTS, "total_cost", "tickets", "free_tickets", "paid_tickets")}})
+monthly = pd.DataFrame(
+    {
+        "period": months.index,
+        "inst_tickets": inst["tickets"].to_numpy(),
+        "inst_visits": inst["visits"].to_numpy(),
+        "inst_days": inst["person_days"].to_numpy(),
+        "disp_tickets": disp["tickets"].to_numpy(),
+        "disp_visits": disp["visits"].to_numpy(),
+        "disp_days": disp["person_days"].to_numpy(),
+        **{c: months[c].to_numpy() for c in (*COSTS, "total_cost", "tickets", "free_tickets", "paid_tickets")},
+    }
+)
 monthly["unknown_warranty"] = monthly["tickets"] - monthly["free_tickets"] - monthly["paid_tickets"]
 
 total = monthly.drop(columns="period").sum()
 c = st.columns(3) + st.columns(3)
-c[0].metric(t("cost_installations"), f"{int(total['inst_tickets']):,}", border=True,
-            help=t("cost_visits_days", visits=f"{int(total['inst_visits']):,}", days=f"{total['inst_days']:,.1f}"))
+c[0].metric(
+    t("cost_installations"),
+    f"{int(total['inst_tickets']):,}",
+    border=True,
+    help=t("cost_visits_days", visits=f"{int(total['inst_visits']):,}", days=f"{total['inst_days']:,.1f}"),
+)
 c[0].caption(t("cost_visits_days", visits=f"{int(total['inst_visits']):,}", days=f"{total['inst_days']:,.1f}"))
-c[1].metric(t("cost_dispatches"), f"{int(total['disp_tickets']):,}", border=True,
-            help=t("cost_visits_days", visits=f"{int(total['disp_visits']):,}", days=f"{total['disp_days']:,.1f}"))
+c[1].metric(
+    t("cost_dispatches"),
+    f"{int(total['disp_tickets']):,}",
+    border=True,
+    help=t("cost_visits_days", visits=f"{int(total['disp_visits']):,}", days=f"{total['disp_days']:,.1f}"),
+)
 c[1].caption(t("cost_visits_days", visits=f"{int(total['disp_visits']):,}", days=f"{total['disp_days']:,.1f}"))
 c[2].metric(t("cost_total"), t("cost_money", v=f"{total['total_cost']:,.0f}"), border=True)
 c[3].metric(t("cost_material"), t("cost_money", v=f"{total['material_cost']:,.0f}"), border=True)
@@ -64,45 +80,108 @@ if total["unknown_warranty"]:
 long = costs.melt(id_vars=["period"], value_vars=list(COSTS), var_name="kind", value_name="amount")
 long = long.groupby(["kind", "period"], sort=False, as_index=False)["amount"].sum()
 long["kind"] = mapped(long["kind"], lambda v: t(f"cost_{v}"))
-st.plotly_chart(charts.bars(long, "period", "amount", {
-    "title": t("cost_by_month"), "x_title": t("month"), "y_title": t("cost_amount"), "period": t("month"),
-    "amount": t("cost_amount"), "no_data": t("no_data")}, color="kind", barmode="stack"), key="cost_stack_chart")
+st.plotly_chart(
+    charts.bars(
+        long,
+        "period",
+        "amount",
+        {
+            "title": t("cost_by_month"),
+            "x_title": t("month"),
+            "y_title": t("cost_amount"),
+            "period": t("month"),
+            "amount": t("cost_amount"),
+            "no_data": t("no_data"),
+        },
+        color="kind",
+        barmode="stack",
+    ),
+    key="cost_stack_chart",
+)
 
 left, right = st.columns(2)
 with left:
-    wp = monthly.melt(id_vars=["period"], value_vars=["free_tickets", "paid_tickets"], var_name="kind", value_name="count")
+    wp = monthly.melt(
+        id_vars=["period"], value_vars=["free_tickets", "paid_tickets"], var_name="kind", value_name="count"
+    )
     wp["kind"] = mapped(wp["kind"], lambda v: t("cost_free" if v == "free_tickets" else "cost_paid"))
-    st.plotly_chart(charts.bars(wp, "period", "count", {
-        "title": t("cost_free_vs_paid"), "x_title": t("month"), "y_title": t("cost_tickets"), "period": t("month"),
-        "count": t("cost_tickets"), "no_data": t("no_data")}, color="kind", barmode="stack"), key="cost_warranty_chart")
+    st.plotly_chart(
+        charts.bars(
+            wp,
+            "period",
+            "count",
+            {
+                "title": t("cost_free_vs_paid"),
+                "x_title": t("month"),
+                "y_title": t("cost_tickets"),
+                "period": t("month"),
+                "count": t("cost_tickets"),
+                "no_data": t("no_data"),
+            },
+            color="kind",
+            barmode="stack",
+        ),
+        key="cost_warranty_chart",
+    )
 with right:
-    st.plotly_chart(charts.bars(costs, "period", "visits", {
-        "title": t("cost_visits_by_type"), "x_title": t("month"), "y_title": t("cost_visits"), "period": t("month"),
-        "visits": t("cost_visits"), "no_data": t("no_data")}, color="type", barmode="stack"), key="cost_visits_chart")
+    st.plotly_chart(
+        charts.bars(
+            costs,
+            "period",
+            "visits",
+            {
+                "title": t("cost_visits_by_type"),
+                "x_title": t("month"),
+                "y_title": t("cost_visits"),
+                "period": t("month"),
+                "visits": t("cost_visits"),
+                "no_data": t("no_data"),
+            },
+            color="type",
+            barmode="stack",
+        ),
+        key="cost_visits_chart",
+    )
 
 # ---- the monthly table (the report's rows), with a drill-down into one month's tickets
 st.subheader(t("cost_monthly_table"))
 st.caption(t("cost_pick_month"))
-shown = pd.DataFrame({
-    t("month"): monthly["period"], t("cost_inst_tickets"): monthly["inst_tickets"],
-    t("cost_inst_visits"): monthly["inst_visits"], t("cost_inst_days"): monthly["inst_days"],
-    t("cost_disp_tickets"): monthly["disp_tickets"], t("cost_disp_visits"): monthly["disp_visits"],
-    t("cost_disp_days"): monthly["disp_days"],
-    **{t(f"cost_{c_}"): monthly[c_] for c_ in COSTS}, t("cost_total"): monthly["total_cost"],
-    t("cost_free"): monthly["free_tickets"], t("cost_paid"): monthly["paid_tickets"]})
-money = {t(k): MONEY for k in ("cost_labor_cost", "cost_travel_cost", "cost_material_cost", "cost_transport_cost",
-                               "cost_total")}
+shown = pd.DataFrame(
+    {
+        t("month"): monthly["period"],
+        t("cost_inst_tickets"): monthly["inst_tickets"],
+        t("cost_inst_visits"): monthly["inst_visits"],
+        t("cost_inst_days"): monthly["inst_days"],
+        t("cost_disp_tickets"): monthly["disp_tickets"],
+        t("cost_disp_visits"): monthly["disp_visits"],
+        t("cost_disp_days"): monthly["disp_days"],
+        **{t(f"cost_{c_}"): monthly[c_] for c_ in COSTS},
+        t("cost_total"): monthly["total_cost"],
+        t("cost_free"): monthly["free_tickets"],
+        t("cost_paid"): monthly["paid_tickets"],
+    }
+)
+money = {
+    t(k): MONEY
+    for k in ("cost_labor_cost", "cost_travel_cost", "cost_material_cost", "cost_transport_cost", "cost_total")
+}
 picked = components.table(shown, "service_costs_monthly", "cost_monthly", select=True, column_config=money)
 
 if picked is not None:
     period = monthly["period"].iloc[picked]
     month = pd.Timestamp(f"{period}-01").date()
     types = [None, *sorted(costs.loc[costs["period"] == period, "ticket_type"].unique())]
-    ttype = st.selectbox(t("cost_ticket_type"), types, format_func=lambda v: t("all") if v is None else label("ttype", v),
-                         key="cost_drill_type")
+    ttype = st.selectbox(
+        t("cost_ticket_type"),
+        types,
+        format_func=lambda v: t("all") if v is None else label("ttype", v),
+        key="cost_drill_type",
+    )
     st.text(t("cost_tickets_of", month=period))
     tickets = data.cost_tickets(ident, f, month, ttype, DRILL_LIMIT)
-    n_all = int(costs.loc[(costs["period"] == period) & ((costs["ticket_type"] == ttype) if ttype else True), "tickets"].sum())
+    n_all = int(
+        costs.loc[(costs["period"] == period) & ((costs["ticket_type"] == ttype) if ttype else True), "tickets"].sum()
+    )
     if len(tickets) >= DRILL_LIMIT:
         st.caption(t("cost_drill_limited", shown=DRILL_LIMIT, n=n_all))
     if tickets.empty:
@@ -111,13 +190,25 @@ if picked is not None:
         tickets["ticket_type"] = mapped(tickets["ticket_type"], lambda v: label("ttype", v))
         tickets["in_warranty"] = mapped(tickets["in_warranty"], yes_no)
         tickets["status"] = mapped(tickets["status"], lambda v: label("tstatus", v))
-        components.table(tickets.rename(columns=lambda col: t(f"cost_col_{col}")), f"tickets_{period}", "cost_drill",
-                         column_config={t(f"cost_col_{k}"): MONEY for k in (*COSTS, "total_cost")})
+        components.table(
+            tickets.rename(columns=lambda col: t(f"cost_col_{col}")),
+            f"tickets_{period}",
+            "cost_drill",
+            column_config={t(f"cost_col_{k}"): MONEY for k in (*COSTS, "total_cost")},
+        )
 
 st.subheader(t("cost_by_type_table"))
-detail = pd.DataFrame({
-    t("month"): costs["period"], t("cost_ticket_type"): costs["type"], t("cost_tickets"): costs["tickets"],
-    t("cost_visits"): costs["visits"], t("cost_person_days"): costs["person_days"],
-    **{t(f"cost_{c_}"): costs[c_] for c_ in COSTS}, t("cost_total"): costs["total_cost"],
-    t("cost_free"): costs["free_tickets"], t("cost_paid"): costs["paid_tickets"]})
+detail = pd.DataFrame(
+    {
+        t("month"): costs["period"],
+        t("cost_ticket_type"): costs["type"],
+        t("cost_tickets"): costs["tickets"],
+        t("cost_visits"): costs["visits"],
+        t("cost_person_days"): costs["person_days"],
+        **{t(f"cost_{c_}"): costs[c_] for c_ in COSTS},
+        t("cost_total"): costs["total_cost"],
+        t("cost_free"): costs["free_tickets"],
+        t("cost_paid"): costs["paid_tickets"],
+    }
+)
 components.table(detail, "service_costs_by_type", "cost_by_type", column_config=money)

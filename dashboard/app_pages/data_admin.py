@@ -23,8 +23,9 @@ st.subheader(t("upload"))
 if "admin" not in access.roles():
     st.info(t("upload_admin_only"))
 else:
-    files = st.file_uploader(t("upload_help"), type=["csv", "xlsx", "parquet"], accept_multiple_files=True,
-                             key="upload_files")
+    files = st.file_uploader(
+        t("upload_help"), type=["csv", "xlsx", "parquet"], accept_multiple_files=True, key="upload_files"
+    )
     if files and st.button(t("upload_load"), type="primary", key="upload_go"):
         bar = st.progress(0.0, text=t("upload_reading"))
         data_dir().mkdir(parents=True, exist_ok=True)
@@ -42,11 +43,20 @@ else:
 
             result = ingest.run(paths, settings, data_dir(), progress=progress)
         bar.progress(1.0, text=t("upload_done"))
-        st.session_state["upload_result"] = pd.DataFrame([{
-            t("file"): r.file_name, t("source"): r.source, t("status"): t(f"status_{r.status}"),
-            t("rows_read"): r.rows_read, t("rows_accepted"): r.rows_accepted, t("rows_rejected"): r.rows_rejected,
-            t("top_reasons"): "; ".join(f"{n}× {reason}" for reason, n in r.top_reasons) or r.message,
-        } for r in result.files])
+        st.session_state["upload_result"] = pd.DataFrame(
+            [
+                {
+                    t("file"): r.file_name,
+                    t("source"): r.source,
+                    t("status"): t(f"status_{r.status}"),
+                    t("rows_read"): r.rows_read,
+                    t("rows_accepted"): r.rows_accepted,
+                    t("rows_rejected"): r.rows_rejected,
+                    t("top_reasons"): "; ".join(f"{n}× {reason}" for reason, n in r.top_reasons) or r.message,
+                }
+                for r in result.files
+            ]
+        )
         if result.committed:
             try:
                 with st.spinner(t("rebuilding")):
@@ -82,9 +92,18 @@ if ident is None:
 # ---------------------------------------------------------------- freshness
 st.subheader(t("freshness"))
 fresh = data.freshness(ident)
-components.table(fresh.rename(columns={"source": t("source"), "records": t("records"),
-                                       "newest_record": t("newest_record"), "last_load": t("last_load")}),
-                 "freshness", "freshness_table")
+components.table(
+    fresh.rename(
+        columns={
+            "source": t("source"),
+            "records": t("records"),
+            "newest_record": t("newest_record"),
+            "last_load": t("last_load"),
+        }
+    ),
+    "freshness",
+    "freshness_table",
+)
 
 # ---------------------------------------------------------------- load history
 st.subheader(t("load_history"))
@@ -99,11 +118,20 @@ if summary.empty:
 else:
     c1, c2, c3 = st.columns(3)
     everything = t("all")  # bound now: AppTest calls format_func outside the session
-    source = c1.selectbox(t("source"), [None] + sorted(summary["source"].unique()), key="rej_source",
-                          format_func=lambda v: everything if v is None else v)
-    files = sorted(summary[summary["source"] == source]["file_name"].unique()) if source else \
-        sorted(summary["file_name"].unique())
-    file_name = c2.selectbox(t("file"), [None] + files, key="rej_file", format_func=lambda v: everything if v is None else v)
+    source = c1.selectbox(
+        t("source"),
+        [None] + sorted(summary["source"].unique()),
+        key="rej_source",
+        format_func=lambda v: everything if v is None else v,
+    )
+    files = (
+        sorted(summary[summary["source"] == source]["file_name"].unique())
+        if source
+        else sorted(summary["file_name"].unique())
+    )
+    file_name = c2.selectbox(
+        t("file"), [None] + files, key="rej_file", format_func=lambda v: everything if v is None else v
+    )
     reason = c3.text_input(t("reason_contains"), key="rej_reason")
     rows = data.rejected_rows(ident, source, file_name, reason or None)
     components.table(rows, "rejected_rows", "rejected_rows_table")

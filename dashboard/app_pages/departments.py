@@ -33,8 +33,9 @@ if ident is None or f is None or f.start is None:
 # ---- the assessed period: the quarter of the range's end (clipped to the range) or the whole range
 end_q_start = date(f.end.year, 3 * ((f.end.month - 1) // 3) + 1, 1)
 end_quarter = f"{f.end.year}Q{(f.end.month - 1) // 3 + 1}"
-scope = st.radio(t("dept_scope"), ["end", "range"], horizontal=True, key="dept_scope",
-                 format_func=lambda s: t(f"dept_scope_{s}"))
+scope = st.radio(
+    t("dept_scope"), ["end", "range"], horizontal=True, key="dept_scope", format_func=lambda s: t(f"dept_scope_{s}")
+)
 if scope == "end":
     fp = replace(f, start=max(f.start, end_q_start))
     label = end_quarter
@@ -65,18 +66,40 @@ for dept in departments:
     if rows.empty:
         components.empty()
         continue
-    st.caption(t("dept_summary", met=int(rows["met"].sum()), total=len(rows),
-                 sig=int((rows["verdict"] == "significant_miss").sum())))
-    shown = pd.DataFrame({
-        t("kpi"): rows["label"], t("weight"): rows["weight"], t("rate"): rows["rate"], t("target"): rows["target"],
-        t("ci"): [interval(r) for _, r in rows.iterrows()], t("n"): rows["n"],
-        t("met"): [("✓ " + t("met")) if m else ("✗ " + t("missed")) for m in rows["met"]],
-        t("p_value"): rows["p_value"], t("dept_verdict"): [verdict(r) for _, r in rows.iterrows()],
-    })
+    st.caption(
+        t(
+            "dept_summary",
+            met=int(rows["met"].sum()),
+            total=len(rows),
+            sig=int((rows["verdict"] == "significant_miss").sum()),
+        )
+    )
+    shown = pd.DataFrame(
+        {
+            t("kpi"): rows["label"],
+            t("weight"): rows["weight"],
+            t("rate"): rows["rate"],
+            t("target"): rows["target"],
+            t("ci"): [interval(r) for _, r in rows.iterrows()],
+            t("n"): rows["n"],
+            t("met"): [("✓ " + t("met")) if m else ("✗ " + t("missed")) for m in rows["met"]],
+            t("p_value"): rows["p_value"],
+            t("dept_verdict"): [verdict(r) for _, r in rows.iterrows()],
+        }
+    )
     key = f"dept_card_{departments.index(dept)}"
-    picked = components.table(shown, f"scorecard_{tag}_{dept}", key, select=True,
-                              column_config={t("weight"): PCT, t("rate"): PCT, t("target"): PCT,
-                                             t("p_value"): st.column_config.NumberColumn(format="%.3f")})
+    picked = components.table(
+        shown,
+        f"scorecard_{tag}_{dept}",
+        key,
+        select=True,
+        column_config={
+            t("weight"): PCT,
+            t("rate"): PCT,
+            t("target"): PCT,
+            t("p_value"): st.column_config.NumberColumn(format="%.3f"),
+        },
+    )
     if missing:
         st.caption(t("dept_no_events", names=plain("、".join(missing))))
     if picked is None or picked >= len(rows):  # a selection left over from other data
@@ -84,8 +107,13 @@ for dept in departments:
     else:
         row = rows.iloc[picked]
         st.markdown("##### " + t("dept_kpi_events", kpi=plain(row["label"])))
-        events_table(data.events(ident, fp, row["kpi"], limit=EVENT_LIMIT), names, f"events_{row['kpi']}",
-                     f"{key}_events", EVENT_LIMIT)
+        events_table(
+            data.events(ident, fp, row["kpi"], limit=EVENT_LIMIT),
+            names,
+            f"events_{row['kpi']}",
+            f"{key}_events",
+            EVENT_LIMIT,
+        )
 
 # ---- breakdown of one KPI by unit: funnel plot and table
 st.subheader(t("dept_breakdown"))
@@ -110,22 +138,46 @@ else:
         labels = {
             "title": t("dept_funnel_title", kpi=kpi_row["label"], group=t(group)),
             "subtitle": t("dept_funnel_subtitle", p0=components.pct(p0)),
-            "x_title": t("n"), "y_title": t("rate"), "unit": t(group), "rate": t("rate"), "ci": t("ci"),
-            "n": t("n"), "overall": t("funnel_overall"), "no_data": t("no_data"),
-            **{k: t(f"funnel_{k}") for k in ("limit_95", "limit_998", "within", "outside_95", "outside_998",
-                                              "above_95", "below_95", "above_998", "below_998")},
+            "x_title": t("n"),
+            "y_title": t("rate"),
+            "unit": t(group),
+            "rate": t("rate"),
+            "ci": t("ci"),
+            "n": t("n"),
+            "overall": t("funnel_overall"),
+            "no_data": t("no_data"),
+            **{
+                k: t(f"funnel_{k}")
+                for k in (
+                    "limit_95",
+                    "limit_998",
+                    "within",
+                    "outside_95",
+                    "outside_998",
+                    "above_95",
+                    "below_95",
+                    "above_998",
+                    "below_998",
+                )
+            },
         }
         st.plotly_chart(charts.funnel(units, p0, limits, labels, unit="unit_label"), key="dept_funnel")
         unit_rates = components.with_rates(units)
         flags = stats.funnel_flags(unit_rates["successes"], unit_rates["n"], p0)
-        shown = pd.DataFrame({
-            t(group): unit_rates["unit_label"], t("rate"): unit_rates["rate"],
-            t("ci"): [interval(r) for _, r in unit_rates.iterrows()], t("n"): unit_rates["n"],
-            t("dept_funnel_flag"): [t(f"funnel_{fl}") for fl in flags],
-            t("target"): unit_rates["target"], t("dept_verdict"): [verdict(r) for _, r in unit_rates.iterrows()],
-        })
-        picked = components.table(shown, f"{kpi}_{group}_{tag}", "dept_units", select=True,
-                                  column_config={t("rate"): PCT, t("target"): PCT})
+        shown = pd.DataFrame(
+            {
+                t(group): unit_rates["unit_label"],
+                t("rate"): unit_rates["rate"],
+                t("ci"): [interval(r) for _, r in unit_rates.iterrows()],
+                t("n"): unit_rates["n"],
+                t("dept_funnel_flag"): [t(f"funnel_{fl}") for fl in flags],
+                t("target"): unit_rates["target"],
+                t("dept_verdict"): [verdict(r) for _, r in unit_rates.iterrows()],
+            }
+        )
+        picked = components.table(
+            shown, f"{kpi}_{group}_{tag}", "dept_units", select=True, column_config={t("rate"): PCT, t("target"): PCT}
+        )
         if picked is None or picked >= len(unit_rates):
             st.caption(t("drill_hint"))
         else:
@@ -133,8 +185,13 @@ else:
             value = None if pd.isna(unit) else str(unit)
             st.markdown("##### " + t("drill_down"))
             st.text(t("dept_unit_events", unit=unit_label(value)))  # unit names are data: plain text only
-            events_table(data.events(ident, fp, kpi, group=group, value=value, limit=EVENT_LIMIT), names,
-                         f"events_{kpi}_{group}", "dept_unit_events", EVENT_LIMIT)
+            events_table(
+                data.events(ident, fp, kpi, group=group, value=value, limit=EVENT_LIMIT),
+                names,
+                f"events_{kpi}_{group}",
+                "dept_unit_events",
+                EVENT_LIMIT,
+            )
 
 # ---- the failed events of the department's KPIs in the period
 st.subheader(t("dept_failures"))

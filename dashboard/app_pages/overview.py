@@ -32,12 +32,18 @@ with cols[0]:
     comp_row = {**comp, "n": None}
     if comp["met"] is not None:
         comp_row["verdict"] = "met" if comp["met"] else "not_significant"
-    st.metric(t("composite"), components.pct(comp["rate"]), border=True,
-              help=f"{t('target')} ≥ {components.pct(comp['target'], 0)} · {t('ci')} "
-                   f"{components.pct(comp['ci_low'])}–{components.pct(comp['ci_high'])}")
-    st.caption(("✓ " + t("met") if comp["met"] else "✗ " + t("missed"))
-               + f" · {t('target')} {components.pct(comp['target'], 0)} · {t('ci')} "
-               f"{components.pct(comp['ci_low'])}–{components.pct(comp['ci_high'])}")
+    st.metric(
+        t("composite"),
+        components.pct(comp["rate"]),
+        border=True,
+        help=f"{t('target')} ≥ {components.pct(comp['target'], 0)} · {t('ci')} "
+        f"{components.pct(comp['ci_low'])}–{components.pct(comp['ci_high'])}",
+    )
+    st.caption(
+        ("✓ " + t("met") if comp["met"] else "✗ " + t("missed"))
+        + f" · {t('target')} {components.pct(comp['target'], 0)} · {t('ci')} "
+        f"{components.pct(comp['ci_low'])}–{components.pct(comp['ci_high'])}"
+    )
     if not comp["complete"]:
         st.caption("⚠ " + t("incomplete"))
 for col, (_, row) in zip(cols[1:], weighted.iterrows(), strict=True):
@@ -50,26 +56,48 @@ series = []
 for q in quarters:
     c = components.composite(quarterly[quarterly["period"] == q])
     series.append({"period": q, "rate": c["rate"], "ci_low": c["ci_low"], "ci_high": c["ci_high"], "n": None})
-fig = charts.target_line(pd.DataFrame(series), comp["target"],
-                         {"title": t("composite"), "period": t("quarter"), "rate": t("rate"), "ci": t("ci"),
-                          "n": t("n"), "target": t("target"), "met": t("met"), "missed": t("missed")})
+fig = charts.target_line(
+    pd.DataFrame(series),
+    comp["target"],
+    {
+        "title": t("composite"),
+        "period": t("quarter"),
+        "rate": t("rate"),
+        "ci": t("ci"),
+        "n": t("n"),
+        "target": t("target"),
+        "met": t("met"),
+        "missed": t("missed"),
+    },
+)
 st.plotly_chart(fig, key="composite_by_quarter")
 
 # the quarter's scorecard, every KPI
 table = this.sort_values("sort_order")
-shown = pd.DataFrame({
-    t("kpi"): [components.kpi_title(r) for _, r in table.iterrows()],
-    t("owner_department"): table["owner_department"],
-    t("weight"): table["weight"],
-    t("rate"): table["rate"], t("target"): table["target"],
-    t("ci"): [f"{components.pct(a)} – {components.pct(b)}" for a, b in zip(table["ci_low"], table["ci_high"], strict=True)],
-    t("n"): table["n"],
-    t("met"): [components.verdict_text(r) for _, r in table.iterrows()],
-})
-components.table(shown, f"scorecard_{quarter}", "overview_scorecard",
-                 column_config={t("rate"): st.column_config.NumberColumn(format="percent"),
-                                t("target"): st.column_config.NumberColumn(format="percent"),
-                                t("weight"): st.column_config.NumberColumn(format="percent")})
+shown = pd.DataFrame(
+    {
+        t("kpi"): [components.kpi_title(r) for _, r in table.iterrows()],
+        t("owner_department"): table["owner_department"],
+        t("weight"): table["weight"],
+        t("rate"): table["rate"],
+        t("target"): table["target"],
+        t("ci"): [
+            f"{components.pct(a)} – {components.pct(b)}" for a, b in zip(table["ci_low"], table["ci_high"], strict=True)
+        ],
+        t("n"): table["n"],
+        t("met"): [components.verdict_text(r) for _, r in table.iterrows()],
+    }
+)
+components.table(
+    shown,
+    f"scorecard_{quarter}",
+    "overview_scorecard",
+    column_config={
+        t("rate"): st.column_config.NumberColumn(format="percent"),
+        t("target"): st.column_config.NumberColumn(format="percent"),
+        t("weight"): st.column_config.NumberColumn(format="percent"),
+    },
+)
 
 # the quarterly report (PDF / PPTX) of the end quarter, with this page's filters
 quarterly_downloads(quarter, f)

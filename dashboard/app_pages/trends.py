@@ -23,8 +23,13 @@ if ident is None or f is None or f.start is None:
 settings = data.kpi_settings(ident)
 names = kpi_names(settings)
 all_kpis = list(settings["kpi"])
-chosen = st.multiselect(t("trend_kpis"), all_kpis, default=list(settings[settings["weight"] > 0]["kpi"]),
-                        format_func=names.get, key="trend_kpis")
+chosen = st.multiselect(
+    t("trend_kpis"),
+    all_kpis,
+    default=list(settings[settings["weight"] > 0]["kpi"]),
+    format_func=names.get,
+    key="trend_kpis",
+)
 monthly = data.kpi_rates(ident, f, "month")
 st.caption(t("trend_range", lo=f"{f.start:%Y-%m}", hi=f"{f.end:%Y-%m}"))
 if not chosen:
@@ -49,8 +54,9 @@ def show_kpi(kpi: str) -> None:
     rates["month_label"] = pd.to_datetime(rates["period"]).dt.strftime("%Y-%m")
     target, name = float(rates["target"].iloc[0]), names[kpi]
 
-    total = components.with_rates(pd.DataFrame({"successes": [rates["successes"].sum()], "n": [rates["n"].sum()],
-                                                "target": [target]})).iloc[0]
+    total = components.with_rates(
+        pd.DataFrame({"successes": [rates["successes"].sum()], "n": [rates["n"].sum()], "target": [target]})
+    ).iloc[0]
     st.caption(rate_sentence("trend_range_summary", total))
 
     # p-chart (Laney p′ when overdispersed) with Western Electric rules on the standardized points
@@ -58,13 +64,29 @@ def show_kpi(kpi: str) -> None:
     points = chart["points"].copy()
     points["period"] = rates["month_label"]
     points["rules"] = stats.western_electric(points["z"])
-    labels = {"title": t("trend_control_title", kpi=name), "x_title": t("month"), "y_title": t("rate"),
-              "p_note": t("trend_p_note"), "laney_note": t("trend_laney_note"), "period": t("month"),
-              "rate": t("rate"), "ci": t("ci"), "n": t("n"), "centre": t("trend_centre"), "limits": t("trend_limits"),
-              "target": t("target"), "in_control": t("trend_in_control"), "out_of_control": t("trend_out_of_control"),
-              "rules": t("trend_rules"), "no_data": t("no_data"), **{f"rule_{k}": t(f"rule_{k}") for k in range(1, 5)}}
-    st.plotly_chart(charts.control_chart(points, labels, target=target, method=chart["method"],
-                                         sigma_z=chart["sigma_z"]), key=f"trend_cc_{kpi}")
+    labels = {
+        "title": t("trend_control_title", kpi=name),
+        "x_title": t("month"),
+        "y_title": t("rate"),
+        "p_note": t("trend_p_note"),
+        "laney_note": t("trend_laney_note"),
+        "period": t("month"),
+        "rate": t("rate"),
+        "ci": t("ci"),
+        "n": t("n"),
+        "centre": t("trend_centre"),
+        "limits": t("trend_limits"),
+        "target": t("target"),
+        "in_control": t("trend_in_control"),
+        "out_of_control": t("trend_out_of_control"),
+        "rules": t("trend_rules"),
+        "no_data": t("no_data"),
+        **{f"rule_{k}": t(f"rule_{k}") for k in range(1, 5)},
+    }
+    st.plotly_chart(
+        charts.control_chart(points, labels, target=target, method=chart["method"], sigma_z=chart["sigma_z"]),
+        key=f"trend_cc_{kpi}",
+    )
     if chart["method"] == "laney":
         st.caption(t("trend_laney_note").format(sigma_z=chart["sigma_z"]))
 
@@ -74,13 +96,22 @@ def show_kpi(kpi: str) -> None:
     if flagged.empty:
         st.caption(t("trend_ooc_none"))
     else:
-        ooc = pd.DataFrame({
-            t("month"): flagged["period"], t("rate"): flagged["p"], t("n"): flagged["n"].astype(int),
-            t("trend_lcl"): flagged["lcl"], t("trend_ucl"): flagged["ucl"],
-            t("trend_rules"): [rule_text(r) for r in flagged["rules"]],
-        })
-        components.table(ooc, f"out_of_control_{kpi}", f"trend_ooc_{kpi}",
-                         column_config={t("rate"): PCT, t("trend_lcl"): PCT, t("trend_ucl"): PCT})
+        ooc = pd.DataFrame(
+            {
+                t("month"): flagged["period"],
+                t("rate"): flagged["p"],
+                t("n"): flagged["n"].astype(int),
+                t("trend_lcl"): flagged["lcl"],
+                t("trend_ucl"): flagged["ucl"],
+                t("trend_rules"): [rule_text(r) for r in flagged["rules"]],
+            }
+        )
+        components.table(
+            ooc,
+            f"out_of_control_{kpi}",
+            f"trend_ooc_{kpi}",
+            column_config={t("rate"): PCT, t("trend_lcl"): PCT, t("trend_ucl"): PCT},
+        )
 
     # Mann–Kendall trend test over the shown months
     st.markdown("##### " + t("trend_test"))
@@ -89,26 +120,56 @@ def show_kpi(kpi: str) -> None:
     else:
         mk = stats.mann_kendall(rates["rate"])
         tau = "—" if mk["tau"] is None else f"{mk['tau']:.2f}"
-        st.write(t("trend_result", tau=tau, p=components.p_phrase(mk["p_value"]), months=mk["n"],
-                   direction=t(f"trend_{mk['direction']}")))
+        st.write(
+            t(
+                "trend_result",
+                tau=tau,
+                p=components.p_phrase(mk["p_value"]),
+                months=mk["n"],
+                direction=t(f"trend_{mk['direction']}"),
+            )
+        )
 
     # monthly rates with intervals against the target
     line = rates.assign(period=rates["month_label"])
-    st.plotly_chart(charts.target_line(line, target, {
-        "title": t("trend_target_title", kpi=name), "x_title": t("month"), "y_title": t("rate"), "period": t("month"),
-        "rate": t("rate"), "ci": t("ci"), "n": t("n"), "target": t("target"), "met": t("met"), "missed": t("missed"),
-        "no_data": t("no_data")}), key=f"trend_line_{kpi}")
+    st.plotly_chart(
+        charts.target_line(
+            line,
+            target,
+            {
+                "title": t("trend_target_title", kpi=name),
+                "x_title": t("month"),
+                "y_title": t("rate"),
+                "period": t("month"),
+                "rate": t("rate"),
+                "ci": t("ci"),
+                "n": t("n"),
+                "target": t("target"),
+                "met": t("met"),
+                "missed": t("missed"),
+                "no_data": t("no_data"),
+            },
+        ),
+        key=f"trend_line_{kpi}",
+    )
 
     # monthly values; selecting a month lists its events
     st.markdown("##### " + t("trend_monthly"))
     status = [t("trend_out_of_control") + " · " + rule_text(r) if r else t("trend_in_control") for r in points["rules"]]
-    table = pd.DataFrame({
-        t("month"): rates["month_label"], t("rate"): rates["rate"], t("target"): rates["target"],
-        t("ci"): [interval(r) for _, r in rates.iterrows()], t("n"): rates["n"],
-        t("met"): [verdict(r) for _, r in rates.iterrows()], t("trend_status"): status,
-    })
-    picked = components.table(table, f"monthly_{kpi}", f"trend_month_{kpi}", select=True,
-                              column_config={t("rate"): PCT, t("target"): PCT})
+    table = pd.DataFrame(
+        {
+            t("month"): rates["month_label"],
+            t("rate"): rates["rate"],
+            t("target"): rates["target"],
+            t("ci"): [interval(r) for _, r in rates.iterrows()],
+            t("n"): rates["n"],
+            t("met"): [verdict(r) for _, r in rates.iterrows()],
+            t("trend_status"): status,
+        }
+    )
+    picked = components.table(
+        table, f"monthly_{kpi}", f"trend_month_{kpi}", select=True, column_config={t("rate"): PCT, t("target"): PCT}
+    )
     if picked is None or picked >= len(rates):  # a selection left over from another range
         st.caption(t("drill_hint"))
     else:
@@ -116,8 +177,13 @@ def show_kpi(kpi: str) -> None:
         st.markdown("##### " + t("trend_month_events", kpi=plain(name), month=month))
         first = pd.Timestamp(rates["period"].iloc[picked]).date()
         in_month = replace(f, start=first, end=first)  # the month's bounds let the scan skip other months
-        events_table(data.events(ident, in_month, kpi, period=month, limit=EVENT_LIMIT), names,
-                     f"events_{kpi}_{month}", f"trend_events_{kpi}", EVENT_LIMIT)
+        events_table(
+            data.events(ident, in_month, kpi, period=month, limit=EVENT_LIMIT),
+            names,
+            f"events_{kpi}_{month}",
+            f"trend_events_{kpi}",
+            EVENT_LIMIT,
+        )
 
 
 ordered = [k for k in all_kpis if k in chosen]

@@ -16,9 +16,11 @@ if TYPE_CHECKING:  # imported lazily: `python -m dashboard.report` starts Chromi
     from dashboard.data import Filters
 
 FORMATS = ("pdf", "pptx")
-MIME = {"pdf": "application/pdf",
-        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MIME = {
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 __all__ = ["FORMATS", "MIME", "ReportError", "monthly_report", "quarterly_report"]
 
@@ -30,8 +32,14 @@ def _check_lang(lang: str) -> None:
         raise ReportError(f"unknown language {lang!r}: one of {', '.join(LANGUAGES)}")
 
 
-def quarterly_report(quarter: str, fmt: str, lang: str = "zh", filters: Filters | None = None,
-                     data: str | Path | None = None, renderer=None) -> bytes:
+def quarterly_report(
+    quarter: str,
+    fmt: str,
+    lang: str = "zh",
+    filters: Filters | None = None,
+    data: str | Path | None = None,
+    renderer=None,
+) -> bytes:
     """The quarterly report of `quarter` (e.g. '2026Q3') as 'pdf' or 'pptx' bytes, in `lang`, under the
     dimension filters of `filters` (stated on the cover), from the warehouse in `data` (default: the
     configured data directory). ReportError for an unknown quarter, format or missing warehouse.
@@ -57,8 +65,9 @@ def quarterly_report(quarter: str, fmt: str, lang: str = "zh", filters: Filters 
         return render_pdf.render(doc) if fmt == "pdf" else render_pptx.render(doc)
 
 
-def monthly_report(month: str, lang: str = "zh", filters: Filters | None = None,
-                   data: str | Path | None = None) -> bytes:
+def monthly_report(
+    month: str, lang: str = "zh", filters: Filters | None = None, data: str | Path | None = None
+) -> bytes:
     """The monthly after-sales statistics of `month` (e.g. '2026-10') as XLSX bytes, in `lang`, under
     the dimension filters of `filters`. ReportError for an unknown month or missing warehouse."""
     from dashboard.i18n import using

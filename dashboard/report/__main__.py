@@ -35,8 +35,13 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--out", required=True, help="the file to write")
     common.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report (default zh)")
     common.add_argument("--data", help="data directory (default: $AFTERSALES_DATA, else data/)")
-    common.add_argument("--filter", action="append", default=[], metavar="DIM=VALUE[,VALUE]",
-                        help=f"restrict to dimension values, repeatable; DIM one of {', '.join(DIMENSIONS)}")
+    common.add_argument(
+        "--filter",
+        action="append",
+        default=[],
+        metavar="DIM=VALUE[,VALUE]",
+        help=f"restrict to dimension values, repeatable; DIM one of {', '.join(DIMENSIONS)}",
+    )
     q = sub.add_parser("quarterly", parents=[common], help="quarterly report (PDF or PPTX)")
     q.add_argument("--quarter", required=True, help="e.g. 2026Q3")
     q.add_argument("--format", choices=("pdf", "pptx"), help="default: from the --out suffix")
@@ -70,8 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "quarterly":
         fmt = args.format or out.suffix.lower().lstrip(".")
         if fmt not in ("pdf", "pptx"):
-            print(f"python -m dashboard.report: error: --format pdf|pptx (or an --out ending in .pdf / .pptx): "
-                  f"{args.out}", file=sys.stderr)
+            print(
+                f"python -m dashboard.report: error: --format pdf|pptx (or an --out ending in .pdf / .pptx): "
+                f"{args.out}",
+                file=sys.stderr,
+            )
             return 2
         from dashboard.report.png import BrowserMissing, Renderer
 

@@ -26,15 +26,27 @@ def quarterly_downloads(quarter: str, filters: Filters | None, key: str = "quart
     st.caption(t("rpt_download_caption", quarter=quarter))
     cols = st.columns([1, 1, 3])
     for col, fmt in zip(cols, FORMATS, strict=False):
-        col.download_button(t(f"rpt_download_{fmt}"), data=partial(quarterly_report, quarter, fmt, lang(), filters),
-                            file_name=f"service_quality_{quarter}{_slug(filters)}.{fmt}", mime=MIME[fmt],
-                            key=f"{key}_{fmt}", on_click="ignore", icon=":material/download:")
+        col.download_button(
+            t(f"rpt_download_{fmt}"),
+            data=partial(quarterly_report, quarter, fmt, lang(), filters),
+            file_name=f"service_quality_{quarter}{_slug(filters)}.{fmt}",
+            mime=MIME[fmt],
+            key=f"{key}_{fmt}",
+            on_click="ignore",
+            icon=":material/download:",
+        )
 
 
 def monthly_download(month: date | str, filters: Filters | None, key: str = "monthly_report") -> None:
     """A button offering the monthly after-sales statistics of `month` (a date in the month, or
     'YYYY-MM') as XLSX under the dimension filters of `filters`."""
     text = month if isinstance(month, str) else pd.Timestamp(month).strftime("%Y-%m")
-    st.download_button(t("rpt_download_xlsx", month=text), data=partial(monthly_report, text, lang(), filters),
-                       file_name=f"after_sales_monthly_{text}{_slug(filters)}.xlsx", mime=MIME["xlsx"], key=key,
-                       on_click="ignore", icon=":material/download:")
+    st.download_button(
+        t("rpt_download_xlsx", month=text),
+        data=partial(monthly_report, text, lang(), filters),
+        file_name=f"after_sales_monthly_{text}{_slug(filters)}.xlsx",
+        mime=MIME["xlsx"],
+        key=key,
+        on_click="ignore",
+        icon=":material/download:",
+    )

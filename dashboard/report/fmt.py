@@ -79,8 +79,11 @@ def filters_text(f: data.Filters | None) -> str:
     """The dimension filters as one line ('区域：华北；渠道：电话'), or 'none' (SPEC §9: stated on the cover)."""
     sep, join = ("；", "、") if lang() == "zh" else ("; ", ", ")
     colon = "：" if lang() == "zh" else ": "
-    parts = [f"{t(dim)}{colon}{join.join(dim_value(dim, v) for v in f.dim(dim))}"
-             for dim in data.DIMENSIONS if f is not None and f.dim(dim)]
+    parts = [
+        f"{t(dim)}{colon}{join.join(dim_value(dim, v) for v in f.dim(dim))}"
+        for dim in data.DIMENSIONS
+        if f is not None and f.dim(dim)
+    ]
     return sep.join(parts) if parts else t("rpt_filters_none")
 
 
@@ -114,17 +117,34 @@ def composite_verdict(comp: dict) -> str:
 def change(row) -> str:
     if missing(row["diff"]):
         return "—"
-    return t("rpt_change_value", d=pp(row["diff"]), lo=pp(row["diff_low"]), hi=pp(row["diff_high"]),
-             sig=t("rpt_change_sig" if row["diff_sig"] else "rpt_change_notsig"))
+    return t(
+        "rpt_change_value",
+        d=pp(row["diff"]),
+        lo=pp(row["diff_low"]),
+        hi=pp(row["diff_high"]),
+        sig=t("rpt_change_sig" if row["diff_sig"] else "rpt_change_notsig"),
+    )
 
 
 def rate_labels(**extra) -> dict:
     """Translated labels of the rate charts (charts.target_line / control_chart)."""
-    keys = {"period": t("month"), "rate": t("rate"), "ci": t("ci"), "n": t("n"), "target": t("target"),
-            "met": t("met"), "missed": t("missed"), "no_data": t("no_data"), "centre": t("trend_centre"),
-            "limits": t("trend_limits"), "in_control": t("trend_in_control"),
-            "out_of_control": t("trend_out_of_control"), "rules": t("trend_rules"),
-            "laney_note": t("trend_laney_note"), "p_note": t("trend_p_note")}
+    keys = {
+        "period": t("month"),
+        "rate": t("rate"),
+        "ci": t("ci"),
+        "n": t("n"),
+        "target": t("target"),
+        "met": t("met"),
+        "missed": t("missed"),
+        "no_data": t("no_data"),
+        "centre": t("trend_centre"),
+        "limits": t("trend_limits"),
+        "in_control": t("trend_in_control"),
+        "out_of_control": t("trend_out_of_control"),
+        "rules": t("trend_rules"),
+        "laney_note": t("trend_laney_note"),
+        "p_note": t("trend_p_note"),
+    }
     keys.update({f"rule_{k}": t(f"rule_{k}") for k in range(1, 5)})
     keys.update(extra)
     return keys

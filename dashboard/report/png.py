@@ -23,8 +23,12 @@ class BrowserMissing(Exception):
 
 
 def browser_path() -> str:
-    path = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which("chromium-browser") \
+    path = (
+        os.environ.get("BROWSER_PATH")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
         or shutil.which("google-chrome")
+    )
     if not path or not os.path.exists(path):
         raise BrowserMissing("no Chromium (install Debian's chromium, or set BROWSER_PATH)")
     return path
@@ -58,8 +62,10 @@ class Renderer:
         return k
 
     async def _render(self, k, charts: list) -> list[bytes]:
-        return [await k.calc_fig(c.figure, opts={"format": "png", "width": c.width, "height": c.height,
-                                                 "scale": SCALE}) for c in charts]
+        return [
+            await k.calc_fig(c.figure, opts={"format": "png", "width": c.width, "height": c.height, "scale": SCALE})
+            for c in charts
+        ]
 
     def render(self, charts: list) -> None:
         """Fill in `png` of every chart (dashboard.report.model.Chart) that has none yet."""

@@ -95,18 +95,23 @@ def _kpi_table(ident: tuple, f: data.Filters, quarter: str, prev: str | None) ->
     settings = data.kpi_settings(ident)
     rates = data.kpi_rates(ident, f, "quarter")
     this = components.with_rates(rates[rates["period"] == quarter])
-    out = settings.merge(this[["kpi", "successes", "n", "rate", "ci_low", "ci_high", "met", "p_value", "verdict"]],
-                         on="kpi", how="left")
+    out = settings.merge(
+        this[["kpi", "successes", "n", "rate", "ci_low", "ci_high", "met", "p_value", "verdict"]], on="kpi", how="left"
+    )
     before = rates[rates["period"] == prev].set_index("kpi") if prev else pd.DataFrame()
     changes = []
     for _, r in out.iterrows():
-        change = {"prev_rate": math.nan, "diff": math.nan, "diff_low": math.nan, "diff_high": math.nan,
-                  "diff_sig": False}
+        change = {
+            "prev_rate": math.nan,
+            "diff": math.nan,
+            "diff_low": math.nan,
+            "diff_high": math.nan,
+            "diff_sig": False,
+        }
         if r["kpi"] in before.index and not pd.isna(r["n"]) and r["n"] > 0:
             p = before.loc[r["kpi"]]
             d, lo, hi, sig = stats.newcombe_diff(int(r["successes"]), int(r["n"]), int(p["successes"]), int(p["n"]))
-            change = {"prev_rate": p["successes"] / p["n"], "diff": d, "diff_low": lo, "diff_high": hi,
-                      "diff_sig": sig}
+            change = {"prev_rate": p["successes"] / p["n"], "diff": d, "diff_low": lo, "diff_high": hi, "diff_sig": sig}
         changes.append(change)
     out = pd.concat([out.reset_index(drop=True), pd.DataFrame(changes)], axis=1)
     return out.sort_values("sort_order", ignore_index=True), rates
@@ -120,15 +125,24 @@ def _composite(rates: pd.DataFrame, quarter: str, settings: pd.DataFrame) -> dic
     return comp
 
 
-def _composite_series(ident: tuple, filters: data.Filters | None, quarter: str, start: date, end: date,
-                      settings: pd.DataFrame) -> pd.DataFrame:
+def _composite_series(
+    ident: tuple, filters: data.Filters | None, quarter: str, start: date, end: date, settings: pd.DataFrame
+) -> pd.DataFrame:
     first = add_months(start, -3 * (HISTORY_QUARTERS - 1))
     rates = data.kpi_rates(ident, scoped(filters, first, end, "quarter"), "quarter")
     rows = []
     for q in sorted(rates["period"].unique()):
         c = _composite(rates, q, settings)
-        rows.append({"period": q, "rate": c["rate"], "ci_low": c["ci_low"], "ci_high": c["ci_high"], "n": math.nan,
-                     "complete": c["complete"]})
+        rows.append(
+            {
+                "period": q,
+                "rate": c["rate"],
+                "ci_low": c["ci_low"],
+                "ci_high": c["ci_high"],
+                "n": math.nan,
+                "complete": c["complete"],
+            }
+        )
     return pd.DataFrame(rows, columns=["period", "rate", "ci_low", "ci_high", "n", "complete"])
 
 
@@ -148,9 +162,17 @@ def _trends(ident: tuple, filters: data.Filters | None, end: date, kpis: pd.Data
         points = chart["points"]
         points["period"] = [m.strftime("%Y-%m") for m in months]
         points["rules"] = stats.western_electric(points["z"])
-        out.append({"kpi": k["kpi"], "row": k, "points": points, "method": chart["method"],
-                    "sigma_z": chart["sigma_z"], "trend": stats.mann_kendall(list(points["p"])),
-                    "flagged": [(p, sorted(r)) for p, r in zip(points["period"], points["rules"], strict=True) if r]})
+        out.append(
+            {
+                "kpi": k["kpi"],
+                "row": k,
+                "points": points,
+                "method": chart["method"],
+                "sigma_z": chart["sigma_z"],
+                "trend": stats.mann_kendall(list(points["p"])),
+                "flagged": [(p, sorted(r)) for p, r in zip(points["period"], points["rules"], strict=True) if r],
+            }
+        )
     return out
 
 
@@ -170,8 +192,9 @@ def _complaints(ident: tuple, f: data.Filters, settings: Settings) -> dict:
 def _satisfaction(ident: tuple, f: data.Filters) -> dict:
     items = data.survey_items(ident)
     item_stats = data.survey_item_stats(ident, f).merge(items, on=["survey_type", "item"], how="left")
-    bounds = [t_interval(m, s, int(n)) for m, s, n in zip(item_stats["mean"], item_stats["sd"], item_stats["n"],
-                                                           strict=True)]
+    bounds = [
+        t_interval(m, s, int(n)) for m, s, n in zip(item_stats["mean"], item_stats["sd"], item_stats["n"], strict=True)
+    ]
     item_stats["ci_low"] = [b[0] for b in bounds]
     item_stats["ci_high"] = [b[1] for b in bounds]
     drivers = {}
@@ -182,8 +205,12 @@ def _satisfaction(ident: tuple, f: data.Filters) -> dict:
             continue
         imp = stats.ipa_quadrants(spearman_from_counts(counts, names))
         drivers[survey_type] = imp.merge(items[items["survey_type"] == survey_type], on="item", how="left")
-    return {"groups": data.survey_groups(ident, f, "all"), "items": item_stats, "drivers": drivers,
-            "dissatisfied": data.dissatisfied_responses(ident, f, LIST_LIMIT)}
+    return {
+        "groups": data.survey_groups(ident, f, "all"),
+        "items": item_stats,
+        "drivers": drivers,
+        "dissatisfied": data.dissatisfied_responses(ident, f, LIST_LIMIT),
+    }
 
 
 def check_quarter(ident: tuple, quarter: str) -> None:
@@ -224,5 +251,15 @@ def gather(quarter: str, filters: data.Filters | None = None, directory: str | P
         done = {k: job.result() for k, job in jobs.items()}
     composite = _composite(rates, quarter, kpi_settings)
     composite["prev"] = _composite(rates, prev, kpi_settings) if prev else None
-    return Figures(quarter=quarter, prev_quarter=prev, start=start, end=end, filters=f, settings=settings, kpis=kpis,
-                   composite=composite, trends=trends.result(), **done)
+    return Figures(
+        quarter=quarter,
+        prev_quarter=prev,
+        start=start,
+        end=end,
+        filters=f,
+        settings=settings,
+        kpis=kpis,
+        composite=composite,
+        trends=trends.result(),
+        **done,
+    )

@@ -30,9 +30,16 @@ def cover(fig: Figures) -> list[tuple[str, str]]:
         (t("rpt_generated"), fmt.now_text(fig.settings.time_zone)),
         (t("rpt_filters"), fmt.filters_text(fig.filters)),
     ]
-    fresh = [t("rpt_freshness_line", source=label("rpt_src", r["source"]), records=fmt.count(r["records"]),
-               newest=fmt.minute(r["newest_record"]), loaded=fmt.minute(r["last_load"]))
-             for _, r in fig.freshness.iterrows()]
+    fresh = [
+        t(
+            "rpt_freshness_line",
+            source=label("rpt_src", r["source"]),
+            records=fmt.count(r["records"]),
+            newest=fmt.minute(r["newest_record"]),
+            loaded=fmt.minute(r["last_load"]),
+        )
+        for _, r in fig.freshness.iterrows()
+    ]
     lines.append((t("freshness"), "\n".join(fresh) or "—"))
     return lines
 
@@ -43,9 +50,19 @@ def summary_section(fig: Figures) -> Section:
     as_of = pd.Timestamp(fig.meta["as_of"])
     if as_of < pd.Timestamp(add_months(fig.end, 1)):  # the quarter ends after the as-of time
         s.add(Text(t("rpt_partial_quarter", as_of=fmt.minute(as_of)), "alert"))
-    s.add(Text(t("rpt_composite_line", rate=fmt.pct(comp["rate"]), target=fmt.pct(comp["target"], 0),
-                 low=fmt.pct(comp["ci_low"]), high=fmt.pct(comp["ci_high"]), verdict=composite_verdict(comp)),
-               "good" if comp["met"] else "alert"))
+    s.add(
+        Text(
+            t(
+                "rpt_composite_line",
+                rate=fmt.pct(comp["rate"]),
+                target=fmt.pct(comp["target"], 0),
+                low=fmt.pct(comp["ci_low"]),
+                high=fmt.pct(comp["ci_high"]),
+                verdict=composite_verdict(comp),
+            ),
+            "good" if comp["met"] else "alert",
+        )
+    )
     if not comp["complete"]:
         names = ("、" if lang() == "zh" else ", ").join(fmt.kpi_name(r) for r in comp["missing"]) or "—"
         s.add(Text("! " + t("rpt_incomplete", names=names), "alert"))
@@ -54,25 +71,69 @@ def summary_section(fig: Figures) -> Section:
         s.add(Text(t("rpt_composite_change", prev=fig.prev_quarter, diff=fmt.pp(comp["rate"] - prev["rate"]))))
     weighted = fig.kpis[fig.kpis["weight"] > 0]
     with_events = weighted[weighted["n"].fillna(0) > 0]
-    s.add(Text(t("rpt_summary_counts", met=int(with_events["met"].astype(bool).sum()), total=len(weighted),
-                 sig=int((with_events["verdict"] == "significant_miss").sum()))))
+    s.add(
+        Text(
+            t(
+                "rpt_summary_counts",
+                met=int(with_events["met"].astype(bool).sum()),
+                total=len(weighted),
+                sig=int((with_events["verdict"] == "significant_miss").sum()),
+            )
+        )
+    )
     comp_name = t("composite") + ("" if comp["complete"] else " " + t("rpt_incomplete_mark"))
     comp_change = "—"
     if prev is not None and not missing(prev["rate"]) and not missing(comp["rate"]):
         comp_change = t("rpt_pp", d=fmt.pp(comp["rate"] - prev["rate"]))
-    rows = [[comp_name, fmt.pct(comp["rate"]), "≥ " + fmt.pct(comp["target"], 0),
-             fmt.interval(comp["ci_low"], comp["ci_high"]), "—", "100%", composite_verdict(comp), comp_change]]
+    rows = [
+        [
+            comp_name,
+            fmt.pct(comp["rate"]),
+            "≥ " + fmt.pct(comp["target"], 0),
+            fmt.interval(comp["ci_low"], comp["ci_high"]),
+            "—",
+            "100%",
+            composite_verdict(comp),
+            comp_change,
+        ]
+    ]
     for _, r in weighted.iterrows():
-        rows.append([fmt.kpi_name(r), fmt.pct(r["rate"]), "≥ " + fmt.pct(r["target"], 0),
-                     fmt.interval(r["ci_low"], r["ci_high"]), fmt.count(r["n"]), fmt.pct(r["weight"], 0),
-                     verdict(r, small_n), change(r)])
-    s.add(Table([t("kpi"), t("rate"), t("target"), t("ci"), t("n"), t("weight"), t("rpt_verdict"), t("rpt_change")],
-                rows, [2.5, 1.0, 0.9, 1.7, 1.0, 0.9, 3.3, 3.0], "LRRRRRLL", title=t("rpt_weighted_kpis"), strong={0}))
+        rows.append(
+            [
+                fmt.kpi_name(r),
+                fmt.pct(r["rate"]),
+                "≥ " + fmt.pct(r["target"], 0),
+                fmt.interval(r["ci_low"], r["ci_high"]),
+                fmt.count(r["n"]),
+                fmt.pct(r["weight"], 0),
+                verdict(r, small_n),
+                change(r),
+            ]
+        )
+    s.add(
+        Table(
+            [t("kpi"), t("rate"), t("target"), t("ci"), t("n"), t("weight"), t("rpt_verdict"), t("rpt_change")],
+            rows,
+            [2.5, 1.0, 0.9, 1.7, 1.0, 0.9, 3.3, 3.0],
+            "LRRRRRLL",
+            title=t("rpt_weighted_kpis"),
+            strong={0},
+        )
+    )
     s.add(Text(t("rpt_stat_note", alpha=fig.settings.significance, small_n=small_n), "note"))
     series = fig.composite_series
-    s.add(Chart(charts.target_line(series, comp["target"], rate_labels(
-        title=t("rpt_composite_by_quarter"), period=t("quarter"), x_title=t("quarter"), y_title=t("rate"))),
-        height=380))
+    s.add(
+        Chart(
+            charts.target_line(
+                series,
+                comp["target"],
+                rate_labels(
+                    title=t("rpt_composite_by_quarter"), period=t("quarter"), x_title=t("quarter"), y_title=t("rate")
+                ),
+            ),
+            height=380,
+        )
+    )
     return s
 
 
@@ -84,16 +145,41 @@ def scorecard_section(fig: Figures) -> Section:
     for dept in departments:
         own = kpis[kpis["owner_department"] == dept]
         with_events = own[own["n"].fillna(0) > 0]
-        s.add(Text(t("rpt_dept_line", dept=dept, met=int(with_events["met"].astype(bool).sum()), total=len(own),
-                     sig=int((with_events["verdict"] == "significant_miss").sum()))))
+        s.add(
+            Text(
+                t(
+                    "rpt_dept_line",
+                    dept=dept,
+                    met=int(with_events["met"].astype(bool).sum()),
+                    total=len(own),
+                    sig=int((with_events["verdict"] == "significant_miss").sum()),
+                )
+            )
+        )
         for i, (_, r) in enumerate(own.iterrows()):
-            rows.append([dept if i == 0 else "", fmt.kpi_name(r), fmt.pct(r["weight"], 0), fmt.pct(r["rate"]),
-                         "≥ " + fmt.pct(r["target"], 0), fmt.interval(r["ci_low"], r["ci_high"]), fmt.count(r["n"]),
-                         verdict(r, small_n)])
+            rows.append(
+                [
+                    dept if i == 0 else "",
+                    fmt.kpi_name(r),
+                    fmt.pct(r["weight"], 0),
+                    fmt.pct(r["rate"]),
+                    "≥ " + fmt.pct(r["target"], 0),
+                    fmt.interval(r["ci_low"], r["ci_high"]),
+                    fmt.count(r["n"]),
+                    verdict(r, small_n),
+                ]
+            )
             if i == 0:
                 strong.add(len(rows) - 1)
-    s.add(Table([t("dept_department"), t("kpi"), t("weight"), t("rate"), t("target"), t("ci"), t("n"),
-                 t("rpt_verdict")], rows, [1.4, 2.5, 0.9, 1.0, 0.9, 1.7, 1.0, 3.7], "LLRRRRRL", strong=strong))
+    s.add(
+        Table(
+            [t("dept_department"), t("kpi"), t("weight"), t("rate"), t("target"), t("ci"), t("n"), t("rpt_verdict")],
+            rows,
+            [1.4, 2.5, 0.9, 1.0, 0.9, 1.7, 1.0, 3.7],
+            "LLRRRRRL",
+            strong=strong,
+        )
+    )
     return s
 
 
@@ -121,8 +207,15 @@ def trends_section(fig: Figures) -> Section:
     for tr in fig.trends:
         flagged = ", ".join(f"{p} ({','.join(str(r) for r in rules)})" for p, rules in tr["flagged"]) or t("rpt_none")
         rows.append([fmt.kpi_name(tr["row"]), _method(tr), flagged, _trend(tr)])
-    s.add(Table([t("kpi"), t("rpt_chart_method"), t("rpt_ooc_points"), t("rpt_trend")], rows, [2.4, 2.6, 2.8, 3.4],
-                "LLLL", title=t("rpt_trend_summary")))
+    s.add(
+        Table(
+            [t("kpi"), t("rpt_chart_method"), t("rpt_ooc_points"), t("rpt_trend")],
+            rows,
+            [2.4, 2.6, 2.8, 3.4],
+            "LLLL",
+            title=t("rpt_trend_summary"),
+        )
+    )
     for tr in fig.trends:
         row = tr["row"]
         if row["weight"] <= 0:
@@ -131,16 +224,33 @@ def trends_section(fig: Figures) -> Section:
         if not tr["points"]["n"].sum():
             s.add(Text(f"{title}: {t('no_data')}", "note"))
             continue
-        fig_ = charts.control_chart(tr["points"], rate_labels(title=title, x_title=t("month"), y_title=t("rate")),
-                                    target=float(row["target"]), method=tr["method"], sigma_z=tr["sigma_z"])
+        fig_ = charts.control_chart(
+            tr["points"],
+            rate_labels(title=title, x_title=t("month"), y_title=t("rate")),
+            target=float(row["target"]),
+            method=tr["method"],
+            sigma_z=tr["sigma_z"],
+        )
         s.add(Chart(fig_, height=360))
     return s
 
 
 def compose(fig: Figures) -> Document:
     """The whole quarterly report of `fig` in the current language."""
-    sections = [summary_section(fig), scorecard_section(fig), trends_section(fig), complaints_section(fig),
-                satisfaction_section(fig), costs_section(fig), definitions_section(fig)]
-    return Document(title=t("rpt_quarterly_title"), subtitle=t("rpt_quarter_review", quarter=fig.quarter),
-                    cover=cover(fig), sections=sections, lang=lang(),
-                    footer=f"{t('rpt_quarterly_title')} · {fig.quarter}")
+    sections = [
+        summary_section(fig),
+        scorecard_section(fig),
+        trends_section(fig),
+        complaints_section(fig),
+        satisfaction_section(fig),
+        costs_section(fig),
+        definitions_section(fig),
+    ]
+    return Document(
+        title=t("rpt_quarterly_title"),
+        subtitle=t("rpt_quarter_review", quarter=fig.quarter),
+        cover=cover(fig),
+        sections=sections,
+        lang=lang(),
+        footer=f"{t('rpt_quarterly_title')} · {fig.quarter}",
+    )

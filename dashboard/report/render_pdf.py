@@ -184,10 +184,20 @@ def _table(pdf: _PDF, block: Table) -> None:
     align = tuple({"L": "LEFT", "R": "RIGHT", "C": "CENTER"}[a] for a in block.align)
     width = pdf.width * (0.6 if len(block.header) <= 3 else 1.0)  # a short list need not span the page
     inner = [width * w / sum(block.widths) - 2 * 1.2 - 2 * pdf.c_margin - 0.01 for w in block.widths]
-    with pdf.table(width=width, align="LEFT", col_widths=tuple(block.widths), text_align=align,
-                   line_height=size * 0.5, wrapmode=WrapMode.WORD,  # cells: keep numbers whole
-                   headings_style=heading, cell_fill_color=ZEBRA, cell_fill_mode=TableCellFillMode.ROWS,
-                   padding=(0.9, 1.2), borders_layout="HORIZONTAL_LINES", v_align="MIDDLE") as table:
+    with pdf.table(
+        width=width,
+        align="LEFT",
+        col_widths=tuple(block.widths),
+        text_align=align,
+        line_height=size * 0.5,
+        wrapmode=WrapMode.WORD,  # cells: keep numbers whole
+        headings_style=heading,
+        cell_fill_color=ZEBRA,
+        cell_fill_mode=TableCellFillMode.ROWS,
+        padding=(0.9, 1.2),
+        borders_layout="HORIZONTAL_LINES",
+        v_align="MIDDLE",
+    ) as table:
         head = table.row()
         for h, w in zip(block.header, inner, strict=True):
             head.cell(pdf.lines(h, w))

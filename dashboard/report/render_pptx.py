@@ -85,11 +85,14 @@ class _Deck:
         number = len(self.prs.slides)
         shown = title or self.title
         self.textbox(self.slide, LEFT, 0.35, W - 2 * LEFT, 0.6, shown, 24, BLUE)
-        line = self.slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, Inches(LEFT), Inches(0.98), Inches(W - LEFT), Inches(0.98))
+        line = self.slide.shapes.add_connector(
+            MSO_CONNECTOR.STRAIGHT, Inches(LEFT), Inches(0.98), Inches(W - LEFT), Inches(0.98)
+        )
         line.line.color.rgb = BLUE
         self.textbox(self.slide, LEFT, 7.1, 8, 0.3, self.doc.footer, 9, GREY)
-        self.textbox(self.slide, W - LEFT - 2, 7.1, 2, 0.3, t("rpt_page", page=number), 9, GREY).text_frame \
-            .paragraphs[0].alignment = PP_ALIGN.RIGHT
+        self.textbox(self.slide, W - LEFT - 2, 7.1, 2, 0.3, t("rpt_page", page=number), 9, GREY).text_frame.paragraphs[
+            0
+        ].alignment = PP_ALIGN.RIGHT
         self.y = TOP
 
     def ensure(self, height: float) -> None:
@@ -132,8 +135,16 @@ class _Deck:
             title_h = 0.4 if block.title else 0.0
             self.ensure(title_h + head_h + (heights[start] if start < len(heights) else 0))
             if block.title:
-                self.textbox(self.slide, LEFT, self.y, full, 0.35, block.title + (f" {t('rpt_continued')}" if start
-                                                                                  else ""), 14, BLUE)
+                self.textbox(
+                    self.slide,
+                    LEFT,
+                    self.y,
+                    full,
+                    0.35,
+                    block.title + (f" {t('rpt_continued')}" if start else ""),
+                    14,
+                    BLUE,
+                )
                 self.y += title_h
             room, end = BOTTOM - self.y - head_h, start
             while end < len(heights) and (room >= heights[end] or end == start):
@@ -146,12 +157,18 @@ class _Deck:
             self.new_slide(f"{self.title} {t('rpt_continued')}")
         self.y += 0.15
 
-    def _draw_table(self, block: Table, widths: list[float], start: int, end: int, head_h: float,
-                    heights: list[float]) -> None:
+    def _draw_table(
+        self, block: Table, widths: list[float], start: int, end: int, head_h: float, heights: list[float]
+    ) -> None:
         rows = block.rows[start:end]
-        shape = self.slide.shapes.add_table(len(rows) + 1, len(block.header), Inches(LEFT), Inches(self.y),
-                                            Emu(sum(Inches(w) for w in widths)),
-                                            Inches(head_h + sum(heights[start:end])))
+        shape = self.slide.shapes.add_table(
+            len(rows) + 1,
+            len(block.header),
+            Inches(LEFT),
+            Inches(self.y),
+            Emu(sum(Inches(w) for w in widths)),
+            Inches(head_h + sum(heights[start:end])),
+        )
         table = shape.table
         for j, w in enumerate(widths):
             table.columns[j].width = Inches(w)
@@ -165,12 +182,14 @@ class _Deck:
                 cell.margin_top = cell.margin_bottom = Inches(0.02)
                 cell.vertical_anchor = MSO_ANCHOR.MIDDLE
                 cell.fill.solid()
-                cell.fill.fore_color.rgb = HEAD_FILL if i == 0 else STRONG_FILL if strong else \
-                    ZEBRA if i % 2 == 0 else WHITE
+                cell.fill.fore_color.rgb = (
+                    HEAD_FILL if i == 0 else STRONG_FILL if strong else ZEBRA if i % 2 == 0 else WHITE
+                )
                 frame = cell.text_frame
                 frame.text = ""
-                _set_text(frame, str(value), TABLE_PT, WHITE if i == 0 else BLUE if strong else DARK,
-                          align[block.align[j]])
+                _set_text(
+                    frame, str(value), TABLE_PT, WHITE if i == 0 else BLUE if strong else DARK, align[block.align[j]]
+                )
         self.y += head_h + sum(heights[start:end])
 
     def chart(self, block: Chart) -> None:
@@ -184,8 +203,13 @@ class _Deck:
                 self.new_slide(f"{self.title} {t('rpt_continued')}")
                 height = min(height, BOTTOM - self.y)
                 width = height * block.width / block.height
-        self.slide.shapes.add_picture(io.BytesIO(block.png), Inches(LEFT + (W - 2 * LEFT - width) / 2),
-                                      Inches(self.y), Inches(width), Inches(height))
+        self.slide.shapes.add_picture(
+            io.BytesIO(block.png),
+            Inches(LEFT + (W - 2 * LEFT - width) / 2),
+            Inches(self.y),
+            Inches(width),
+            Inches(height),
+        )
         self.y += height + 0.1
 
     def section(self, section: Section) -> None:

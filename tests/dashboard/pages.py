@@ -45,8 +45,11 @@ def frame(at: AppTest, key: str):
 def table(at: AppTest, *columns: str):
     """The one table having these column headers (all of them when six or more are given); tables
     without a selection carry no key in AppTest."""
-    found = [d.value for d in at.dataframe if set(columns) <= set(d.value.columns)
-             and (len(columns) < 6 or len(columns) == len(d.value.columns))]
+    found = [
+        d.value
+        for d in at.dataframe
+        if set(columns) <= set(d.value.columns) and (len(columns) < 6 or len(columns) == len(d.value.columns))
+    ]
     assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
     return found[0]
 

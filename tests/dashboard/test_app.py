@@ -14,8 +14,10 @@ from tests.helpers import old_version_warehouse
 
 APP = str(ROOT / "dashboard" / "streamlit_app.py")
 PAGES = ["overview", "departments", "trends", "complaints", "satisfaction", "costs", "data_admin"]
-TITLES = {"zh": ["总览", "部门目标", "趋势", "客诉分析", "满意度", "服务成本", "数据"],
-          "en": ["Overview", "Department targets", "Trends", "Complaints", "Satisfaction", "Costs", "Data"]}
+TITLES = {
+    "zh": ["总览", "部门目标", "趋势", "客诉分析", "满意度", "服务成本", "数据"],
+    "en": ["Overview", "Department targets", "Trends", "Complaints", "Satisfaction", "Costs", "Data"],
+}
 
 
 def app(lang: str = "zh") -> AppTest:
@@ -58,12 +60,17 @@ def test_rejected_rows_filter_by_reason_text(demo_data):
     at.text_input(key="rej_reason").input("precedes").run()
     assert not at.exception
     reasons = [set(df.value["reason"]) for df in at.dataframe if "reason" in df.value.columns][-1]
-    assert reasons == {"resolved_at precedes reported_at", "closed_at precedes resolved_at",
-                       "sent_at precedes requested_at", "acknowledged_at precedes received_at"}
+    assert reasons == {
+        "resolved_at precedes reported_at",
+        "closed_at precedes resolved_at",
+        "sent_at precedes requested_at",
+        "acknowledged_at precedes received_at",
+    }
 
 
 def test_a_warehouse_published_while_a_session_is_open_is_read_at_the_next_interaction(
-        demo_data, tmp_path, monkeypatch):
+    demo_data, tmp_path, monkeypatch
+):
     data = tmp_path / "data"
     shutil.copytree(demo_data, data)
     monkeypatch.setenv("AFTERSALES_DATA", str(data))
@@ -81,7 +88,8 @@ def test_a_warehouse_of_an_older_version_is_named_out_of_date_not_a_traceback(de
     assert not at.exception
     assert [e.value for e in at.error] == [
         "The warehouse was built by an older version and lacks survey_item_cube. Rebuild it: "
-        "`python -m pipelines build`."]
+        "`python -m pipelines build`."
+    ]
 
 
 def test_a_warehouse_lacking_a_column_is_named_out_of_date_not_a_traceback(demo_data, tmp_path, monkeypatch):

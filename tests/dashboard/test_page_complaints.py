@@ -25,16 +25,30 @@ def test_chinese_default_view_matches_the_warehouse(data_dir):
     at = ui.run_page(PAGE)
     f = at.session_state["filters"]
     assert at.header[0].value == "客诉分析"
-    assert [tab.label for tab in at.tabs] == ["原因分析", "类别与严重程度", "投诉率与处理时长", "未关闭与逾期", "纠正预防措施", "客诉明细"]
+    assert [tab.label for tab in at.tabs] == [
+        "原因分析",
+        "类别与严重程度",
+        "投诉率与处理时长",
+        "未关闭与逾期",
+        "纠正预防措施",
+        "客诉明细",
+    ]
     assert len(ui.charts(at)) == 6
-    (received, open_now), = ui.query(data_dir, "select count(*) filter (where month between ? and ?), "
-                                             "count(*) filter (where is_open) from complaints", [f.start, f.end])
+    ((received, open_now),) = ui.query(
+        data_dir,
+        "select count(*) filter (where month between ? and ?), count(*) filter (where is_open) from complaints",
+        [f.start, f.end],
+    )
     assert ui.metric(at, "受理客诉") == f"{received:,}"
     assert ui.metric(at, "当前未关闭") == f"{open_now:,}"
     # Pareto: ranked by count descending, ties by category id, Chinese names from the settings
-    rows = ui.query(data_dir, """
+    rows = ui.query(
+        data_dir,
+        """
         select s.name_zh, count(*) as n from complaints c join settings_root_causes s using (root_cause_category)
-        where c.month between ? and ? group by all order by n desc, any_value(c.root_cause_category)""", [f.start, f.end])
+        where c.month between ? and ? group by all order by n desc, any_value(c.root_cause_category)""",
+        [f.start, f.end],
+    )
     pareto = ui.charts(at)[0]
     assert pareto["data"][0]["x"] == [r[0] for r in rows]
     assert pareto["data"][0]["y"] == [r[1] for r in rows]
@@ -47,16 +61,23 @@ def test_chinese_default_view_matches_the_warehouse(data_dir):
     assert len(ui.table(at, "已逾期", "已受理天数")) == open_now
     # CAPA status counts of the period's complaints
     for status, name in (("overdue", "已逾期"), ("done", "已完成"), ("verified_effective", "已验证有效")):
-        (n,), = ui.query(data_dir, "select count(*) from complaints where capa_status = ? and month between ? and ?",
-                       [status, f.start, f.end])
+        ((n,),) = ui.query(
+            data_dir,
+            "select count(*) from complaints where capa_status = ? and month between ? and ?",
+            [status, f.start, f.end],
+        )
         assert ui.metric(at, name) == f"{n:,}"
 
 
 def test_complaint_kpi_cards_and_event_drill_down(data_dir):
     at = ui.run_page(PAGE, cp_kpis={"selection": {"rows": [0], "columns": []}})
     f = at.session_state["filters"]
-    (ok, n), = ui.query(data_dir, "select count(*) filter (where success), count(*) from kpi_events "
-                                "where kpi = 'complaint_satisfaction' and month between ? and ?", [f.start, f.end])
+    ((ok, n),) = ui.query(
+        data_dir,
+        "select count(*) filter (where success), count(*) from kpi_events "
+        "where kpi = 'complaint_satisfaction' and month between ? and ?",
+        [f.start, f.end],
+    )
     assert ui.metric(at, "客诉处理满意率") == f"{ok / n * 100:.1f}%"
     low, high = stats.wilson(ok, n)
     assert any(c.value == f"目标 90% · 95% 置信区间 {low * 100:.1f}%–{high * 100:.1f}% · n = {n}" for c in at.caption)
@@ -73,24 +94,33 @@ def test_english_with_a_region_and_the_rate_by_month(data_dir):
     at = ui.run_page(PAGE, lang="en", dim_region=["华东"], cp_pareto={"selection": {"rows": [0], "columns": []}})
     f = at.session_state["filters"]
     assert at.header[0].value == "Complaints"
-    (received,), = ui.query(data_dir, "select count(*) from complaints where region = '华东' and month between ? and ?",
-                          [f.start, f.end])
+    ((received,),) = ui.query(
+        data_dir, "select count(*) from complaints where region = '华东' and month between ? and ?", [f.start, f.end]
+    )
     assert ui.metric(at, "Complaints received") == f"{received:,}"
-    rows = ui.query(data_dir, """
+    rows = ui.query(
+        data_dir,
+        """
         select strftime(k.month, '%Y-%m'), coalesce(c.n, 0), k.n
         from (select month, count(*) n from tickets where not is_cancelled and region = '华东'
               and month between ? and ? group by all) k
         left join (select month, count(*) n from complaints where region = '华东' group by all) c using (month)
-        order by 1""", [f.start, f.end])
+        order by 1""",
+        [f.start, f.end],
+    )
     rate = ui.table(at, "Complaint rate", "Tickets reported")
     assert list(rate["Month"]) == [r[0] for r in rows]
     assert [int(v) for v in rate["Complaints"]] == [r[1] for r in rows]
     assert [int(v) for v in rate["Tickets reported"]] == [r[2] for r in rows]
     assert rate["Complaint rate"].iloc[-1] == pytest.approx(rows[-1][1] / rows[-1][2])
     # the top root cause in English (its id) and the complaints behind it
-    (cause, n), = ui.query(data_dir, """
+    ((cause, n),) = ui.query(
+        data_dir,
+        """
         select root_cause_category, count(*) from complaints where region = '华东' and month between ? and ?
-        and root_cause_category is not null group by all order by 2 desc, 1 limit 1""", [f.start, f.end])
+        and root_cause_category is not null group by all order by 2 desc, 1 limit 1""",
+        [f.start, f.end],
+    )
     assert ui.frame(at, "cp_pareto")["Root cause"].iloc[0] == cause.replace("_", " ")
     drill = ui.table(at, "Complaint", "Received", "Category", "Product model", "Root-cause analysis", "Description")
     assert len(drill) == n
@@ -100,13 +130,20 @@ def test_english_with_a_region_and_the_rate_by_month(data_dir):
 def test_capa_effect_verdicts_follow_the_exact_test(data_dir):
     at = ui.run_page(PAGE, lang="en")
     f = at.session_state["filters"]
-    rows = ui.query(data_dir, """
+    rows = ui.query(
+        data_dir,
+        """
         select complaint_id, complaints_before, complaints_after, window_days, after_days_observed, is_pending
-        from capa_effect where date_trunc('month', capa_done_at) between ? and ?""", [f.start, f.end])
+        from capa_effect where date_trunc('month', capa_done_at) between ? and ?""",
+        [f.start, f.end],
+    )
     table = ui.table(at, "Complaint", "Statistical verdict").set_index("Complaint")
     assert len(table) == len(rows)
-    names = {"effective": "Effective (complaints fell significantly)", "not_shown": "Not shown effective",
-             "too_few": "Too few complaints to tell"}
+    names = {
+        "effective": "Effective (complaints fell significantly)",
+        "not_shown": "Not shown effective",
+        "too_few": "Too few complaints to tell",
+    }
     for cid, before, after, days, observed, pending in rows:
         shown = table.loc[cid, "Statistical verdict"]
         if before is None:
@@ -121,9 +158,13 @@ def test_capa_effect_verdicts_follow_the_exact_test(data_dir):
 def test_complaint_list_selection_shows_the_description_as_text(data_dir):
     at = ui.run_page(PAGE, lang="en", cp_list_table={"selection": {"rows": [0], "columns": []}})
     f = at.session_state["filters"]
-    (cid, description, n), = ui.query(data_dir, """
+    ((cid, description, n),) = ui.query(
+        data_dir,
+        """
         select arg_max(complaint_id, (received_at, complaint_id)), arg_max(description, (received_at, complaint_id)),
-               count(*) from complaints where month between ? and ?""", [f.start, f.end])
+               count(*) from complaints where month between ? and ?""",
+        [f.start, f.end],
+    )
     listed = ui.frame(at, "cp_list_table")
     assert len(listed) == n
     assert listed["Complaint"].iloc[0] == cid
@@ -134,12 +175,23 @@ def test_complaint_list_selection_shows_the_description_as_text(data_dir):
 def test_close_times_by_category_are_medians_of_days_to_close(data_dir):
     at = ui.run_page(PAGE, lang="en")
     f = at.session_state["filters"]
-    rows = dict(ui.query(data_dir, """
+    rows = dict(
+        ui.query(
+            data_dir,
+            """
         select category, median(epoch(coalesce(closed_at, resolved_at) - received_at) / 86400.0) from complaints
-        where month between ? and ? and coalesce(closed_at, resolved_at) is not null group by all""", [f.start, f.end]))
+        where month between ? and ? and coalesce(closed_at, resolved_at) is not null group by all""",
+            [f.start, f.end],
+        )
+    )
     table = ui.table(at, "Median (days)", "Category")
-    names = {"Product quality": "product_quality", "Service": "service", "Delivery": "delivery",
-             "Suggestion": "suggestion", "Other": "other"}
+    names = {
+        "Product quality": "product_quality",
+        "Service": "service",
+        "Delivery": "delivery",
+        "Suggestion": "suggestion",
+        "Other": "other",
+    }
     assert len(table) == len(rows)
     for _, r in table.iterrows():
         assert r["Median (days)"] == pytest.approx(rows[names[r["Category"]]])
@@ -178,9 +230,15 @@ def test_capa_verdicts_mark_pending_and_missing_root_causes():
 
     from dashboard.complaints_parts import capa_verdicts
 
-    df = pd.DataFrame({"complaints_before": [6, 4, None, 3], "complaints_after": [0, 1, None, 0],
-                       "window_days": [90, 90, 90, 90], "after_days_observed": [90.0, 30.0, 90.0, 90.0],
-                       "is_pending": [False, True, False, False]})
+    df = pd.DataFrame(
+        {
+            "complaints_before": [6, 4, None, 3],
+            "complaints_after": [0, 1, None, 0],
+            "window_days": [90, 90, 90, 90],
+            "after_days_observed": [90.0, 30.0, 90.0, 90.0],
+            "is_pending": [False, True, False, False],
+        }
+    )
     out = capa_verdicts(df, 0.05)
     assert list(out["verdict"]) == ["effective", "pending", "no_root_cause", "too_few"]
     assert out["p_value"].iloc[0] == pytest.approx(stats.capa_effect(6, 0, 90, 90)["p_value"])

@@ -26,18 +26,26 @@ def test_chinese_monthly_statistics_match_the_mart(data_dir):
     f = at.session_state["filters"]
     assert at.header[0].value == "服务成本"
     assert len(ui.charts(at)) == 3
-    (total, material, free, paid), = ui.query(data_dir, """
+    ((total, material, free, paid),) = ui.query(
+        data_dir,
+        """
         select sum(total_cost), sum(material_cost), sum(free_tickets), sum(paid_tickets) from service_costs_monthly
-        where month between ? and ?""", [f.start, f.end])
+        where month between ? and ?""",
+        [f.start, f.end],
+    )
     assert ui.metric(at, "费用合计") == f"¥{total:,.0f}"
     assert ui.metric(at, "材料费") == f"¥{material:,.0f}"
     assert ui.metric(at, "免费（保修期内）") == f"{int(free):,}"
     assert ui.metric(at, "收费（保修期外）") == f"{int(paid):,}"
-    rows = ui.query(data_dir, """
+    rows = ui.query(
+        data_dir,
+        """
         select strftime(month, '%Y-%m'), sum(visits) filter (where ticket_type = 'installation'),
                sum(person_days) filter (where ticket_type = 'installation'),
                sum(visits) filter (where ticket_type <> 'installation'), sum(total_cost)
-        from service_costs_monthly where month between ? and ? group by all order by 1""", [f.start, f.end])
+        from service_costs_monthly where month between ? and ? group by all order by 1""",
+        [f.start, f.end],
+    )
     monthly = ui.frame(at, "cost_monthly")
     assert list(monthly["月"]) == [r[0] for r in rows]
     assert [int(v) for v in monthly["安装调试人次"]] == [int(r[1] or 0) for r in rows]
@@ -53,12 +61,16 @@ def test_english_with_a_region_sums_the_tickets(data_dir):
     at = ui.run_page(PAGE, lang="en", dim_region=["华南"])
     f = at.session_state["filters"]
     assert at.header[0].value == "Costs"
-    (total, visits, tickets), = ui.query(data_dir, """
+    ((total, visits, tickets),) = ui.query(
+        data_dir,
+        """
         select sum(coalesce(labor_cost, 0) + coalesce(travel_cost, 0) + coalesce(material_cost, 0)
                    + coalesce(transport_cost, 0)),
                sum(visit_count) filter (where ticket_type = 'installation'), count(*) filter (where ticket_type = 'installation')
         from tickets where not is_cancelled and region = '华南'
-        and date_trunc('month', coalesce(resolved_at, reported_at)) between ? and ?""", [f.start, f.end])
+        and date_trunc('month', coalesce(resolved_at, reported_at)) between ? and ?""",
+        [f.start, f.end],
+    )
     assert ui.metric(at, "Total cost") == f"CNY {total:,.0f}"
     assert ui.metric(at, "Installations") == f"{tickets:,}"
     assert any(c.value.startswith(f"{int(visits):,} person-times") for c in at.caption)
@@ -68,10 +80,13 @@ def test_english_with_a_region_sums_the_tickets(data_dir):
 def test_a_month_drills_down_into_its_tickets(data_dir):
     at = ui.run_page(PAGE, lang="en", dim_region=["华东"], cost_monthly={"selection": {"rows": [0], "columns": []}})
     month = ui.frame(at, "cost_monthly")["Month"].iloc[0]
-    rows = ui.query(data_dir, """
+    rows = ui.query(
+        data_dir,
+        """
         select ticket_id, total_cost from tickets where not is_cancelled and region = '华东'
         and strftime(coalesce(resolved_at, reported_at), '%Y-%m') = ? order by total_cost desc nulls last, ticket_id""",
-                  [month])
+        [month],
+    )
     assert f"Tickets of {month} (highest cost first)" in [x.value for x in at.text]
     tickets = [d.value for d in at.dataframe if "Ticket" in d.value.columns]
     assert len(tickets) == 1

@@ -29,17 +29,24 @@ def test_chinese_default_view_matches_the_warehouse(data_dir):
     f = at.session_state["filters"]
     assert at.header[0].value == "满意度"
     assert len(ui.charts(at)) == 6
-    (ok, n, csi), = ui.query(data_dir, """
+    ((ok, n, csi),) = ui.query(
+        data_dir,
+        """
         select count_if(is_satisfied), count(overall), sum(tier_weight * csi) / sum(tier_weight) filter (where csi is not null)
-        from survey_responses where survey_type = 'post_service' and month between ? and ?""", [f.start, f.end])
+        from survey_responses where survey_type = 'post_service' and month between ? and ?""",
+        [f.start, f.end],
+    )
     assert ui.metric(at, "满意率 · 服务回访") == f"{ok / n * 100:.1f}%"
     assert ui.metric(at, "CSI · 服务回访") == f"{csi:.1f}"
     low, high = stats.wilson(ok, n)
     assert any(c.value == f"目标 90% · 95% 置信区间 {low * 100:.1f}%–{high * 100:.1f}% · n = {n}" for c in at.caption)
     # by month: the published csi_monthly mart
-    rows = ui.query(data_dir, """select strftime(month, '%Y-%m'), survey_type, csi, rated_responses, satisfaction_rate
+    rows = ui.query(
+        data_dir,
+        """select strftime(month, '%Y-%m'), survey_type, csi, rated_responses, satisfaction_rate
                                from csi_monthly where month between ? and ? order by month, survey_type desc""",
-                  [f.start, f.end])
+        [f.start, f.end],
+    )
     monthly = ui.table(at, "月", "调查类型", "CSI")
     assert list(monthly["月"]) == [r[0] for r in rows]
     assert list(monthly["CSI"]) == pytest.approx([r[2] for r in rows])
@@ -52,9 +59,12 @@ def test_english_with_a_region_items_and_importance(data_dir):
     at = ui.run_page(PAGE, lang="en", dim_region=["华东"])
     f = at.session_state["filters"]
     assert at.header[0].value == "Satisfaction"
-    (n, mean, sd), = ui.query(data_dir, """select count(attitude), avg(attitude), stddev_samp(attitude) from survey_responses
+    ((n, mean, sd),) = ui.query(
+        data_dir,
+        """select count(attitude), avg(attitude), stddev_samp(attitude) from survey_responses
                                          where region = '华东' and survey_type = 'post_service' and month between ? and ?""",
-                            [f.start, f.end])
+        [f.start, f.end],
+    )
     items = ui.table(at, "Item", "Mean score", "Standard deviation")
     row = items[items["Item"] == "Attitude"].iloc[0]
     assert int(row["n"]) == n and row["Mean score"] == pytest.approx(mean)
@@ -62,8 +72,12 @@ def test_english_with_a_region_items_and_importance(data_dir):
     assert row["95% interval"] == f"{low:.2f} – {high:.2f}"
     # importance: exactly stats.spearman_importance on the raw responses
     cols = ["on_time", "first_time_fixed", "professionalism", "attitude", "communication"]
-    raw = ui.query_df(data_dir, f"select {', '.join(cols)}, overall from survey_responses where region = '华东' "
-                        "and survey_type = 'post_service' and month between ? and ?", [f.start, f.end])
+    raw = ui.query_df(
+        data_dir,
+        f"select {', '.join(cols)}, overall from survey_responses where region = '华东' "
+        "and survey_type = 'post_service' and month between ? and ?",
+        [f.start, f.end],
+    )
     expected = stats.spearman_importance(raw, cols, "overall")
     ipa = ui.table(at, "Importance (Spearman ρ)", "Quadrant")
     assert list(ipa["Importance (Spearman ρ)"]) == pytest.approx(list(expected["importance"]))
@@ -73,9 +87,13 @@ def test_english_with_a_region_items_and_importance(data_dir):
     assert len(quadrant) == 1
     # key vs general
     tiers = ui.table(at, "Customer tier", "Survey type", "Satisfaction rate")
-    (ok, rated), = ui.query(data_dir, """select count_if(is_satisfied), count(overall) from survey_responses
+    ((ok, rated),) = ui.query(
+        data_dir,
+        """select count_if(is_satisfied), count(overall) from survey_responses
                                        where region = '华东' and customer_tier = 'key' and survey_type = 'post_service'
-                                       and month between ? and ?""", [f.start, f.end])
+                                       and month between ? and ?""",
+        [f.start, f.end],
+    )
     key_row = tiers[(tiers["Customer tier"] == "Key customers") & (tiers["Survey type"] == "Post-service")].iloc[0]
     assert key_row["Satisfaction rate"] == pytest.approx(ok / rated)
 
@@ -97,11 +115,14 @@ def test_dissatisfied_customers_are_listed_with_masked_contacts(data_dir, tmp_pa
     monkeypatch.setenv("AFTERSALES_SETTINGS", str(_settings_with_role(tmp_path, "management")))
     at = ui.run_page(PAGE, lang="en", sat_followup_table={"selection": {"rows": [0], "columns": []}})
     f = at.session_state["filters"]
-    rows = ui.query(data_dir, """
+    rows = ui.query(
+        data_dir,
+        """
         select r.response_id, c.contact_phone, c.contact_email, r.comment from survey_responses r
         left join customers c using (customer_id)
         where not r.is_satisfied and r.month between ? and ? order by r.responded_at desc, r.response_id""",
-                  [f.start, f.end])
+        [f.start, f.end],
+    )
     table = ui.table(at, "Contact", "Phone", "E-mail", "Overall")
     assert len(table) == len(rows)
     assert (table["Overall"] < 4).all()
@@ -116,12 +137,16 @@ def test_dissatisfied_customers_are_listed_with_masked_contacts(data_dir, tmp_pa
 def test_response_rate_counts_post_service_responses_against_resolved_tickets(data_dir):
     at = ui.run_page(PAGE, lang="en")
     f = at.session_state["filters"]
-    rows = ui.query(data_dir, """
+    rows = ui.query(
+        data_dir,
+        """
         select strftime(k.month, '%Y-%m'), coalesce(r.n, 0), k.n from
         (select date_trunc('month', resolved_at) as month, count(*) n from tickets where not is_cancelled
          and resolved_at is not null and date_trunc('month', resolved_at) between ? and ? group by all) k
         left join (select month, count(*) n from survey_responses where survey_type = 'post_service' group by all) r
-        on r.month = k.month order by 1""", [f.start, f.end])
+        on r.month = k.month order by 1""",
+        [f.start, f.end],
+    )
     table = ui.table(at, "Post-service responses", "Tickets resolved")
     assert list(table["Month"]) == [r[0] for r in rows]
     assert [int(v) for v in table["Post-service responses"]] == [r[1] for r in rows]
@@ -131,9 +156,13 @@ def test_response_rate_counts_post_service_responses_against_resolved_tickets(da
 def test_comment_selection_is_shown_as_plain_text(data_dir):
     at = ui.run_page(PAGE, sat_comments_table={"selection": {"rows": [0], "columns": []}})
     f = at.session_state["filters"]
-    (comment,), = ui.query(data_dir, """select comment from survey_responses where month between ? and ?
+    ((comment,),) = ui.query(
+        data_dir,
+        """select comment from survey_responses where month between ? and ?
                                       and comment is not null and trim(comment) <> ''
-                                      order by responded_at desc, response_id limit 1""", [f.start, f.end])
+                                      order by responded_at desc, response_id limit 1""",
+        [f.start, f.end],
+    )
     assert comment in [x.value for x in at.text]
 
 
@@ -169,8 +198,11 @@ def test_customer_service_sees_the_contact_details(data_dir, tmp_path, monkeypat
     monkeypatch.setenv("AFTERSALES_SETTINGS", str(_settings_with_role(tmp_path, "customer_service")))
     at = ui.run_page(PAGE, lang="en")
     f = at.session_state["filters"]
-    (phone,), = ui.query(data_dir, """
+    ((phone,),) = ui.query(
+        data_dir,
+        """
         select c.contact_phone from survey_responses r left join customers c using (customer_id)
         where not r.is_satisfied and r.month between ? and ? order by r.responded_at desc, r.response_id limit 1""",
-                       [f.start, f.end])
+        [f.start, f.end],
+    )
     assert ui.table(at, "Contact", "Phone", "E-mail", "Overall")["Phone"].iloc[0] == phone

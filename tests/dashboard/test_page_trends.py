@@ -32,28 +32,39 @@ def test_weighted_kpis_by_month_match_warehouse_in_chinese(data_dir):
     assert charts[0]["layout"]["title"]["text"] == "维修一次成功率 · 控制图"
     notes = [c["layout"]["title"]["subtitle"]["text"] for c in charts[::2]]
     assert all(n.startswith(("p 控制图", "Laney p′ 控制图")) for n in notes)
-    rows = ui.query(data_dir, "select strftime(month, '%Y-%m'), count(*), count(*) filter (where success) "
-                            "from kpi_events where kpi = 'first_time_fix' and month between ? and ? "
-                            "group by all order by 1", [f.start, f.end])
+    rows = ui.query(
+        data_dir,
+        "select strftime(month, '%Y-%m'), count(*), count(*) filter (where success) "
+        "from kpi_events where kpi = 'first_time_fix' and month between ? and ? "
+        "group by all order by 1",
+        [f.start, f.end],
+    )
     monthly = ui.frame(at, "trend_month_first_time_fix")
     assert list(monthly["月"]) == [r[0] for r in rows]
     assert [int(v) for v in monthly["样本数"]] == [r[1] for r in rows]
     assert monthly["比率"].iloc[-1] == pytest.approx(rows[-1][2] / rows[-1][1])
     assert any(m.value.startswith("Kendall τ = ") and f"{len(rows)} 个月" in m.value for m in at.markdown)
     total_n, total_ok = sum(r[1] for r in rows), sum(r[2] for r in rows)
-    assert any(c.value.startswith(f"整个范围：{total_ok / total_n * 100:.1f}%") and f"n = {total_n:,}" in c.value
-               for c in at.caption)
+    assert any(
+        c.value.startswith(f"整个范围：{total_ok / total_n * 100:.1f}%") and f"n = {total_n:,}" in c.value
+        for c in at.caption
+    )
 
 
 def test_english_with_a_region_and_a_month_drill_down(data_dir):
-    at = ui.run_page(PAGE, lang="en", dim_region=["华南"], trend_month_repair_timeliness={"selection": {"rows": [0], "columns": []}})
+    at = ui.run_page(
+        PAGE, lang="en", dim_region=["华南"], trend_month_repair_timeliness={"selection": {"rows": [0], "columns": []}}
+    )
     f = at.session_state["filters"]
     assert at.header[0].value == "Trends"
     assert [tab.label for tab in at.tabs][2] == "Repair timeliness"
     month, n, failures = ui.query(
-        data_dir, "select strftime(month, '%Y-%m'), count(*), count(*) filter (where not success) from kpi_events "
-                  "where kpi = 'repair_timeliness' and region = '华南' and month between ? and ? "
-                  "group by all order by 1 limit 1", [f.start, f.end])[0]
+        data_dir,
+        "select strftime(month, '%Y-%m'), count(*), count(*) filter (where not success) from kpi_events "
+        "where kpi = 'repair_timeliness' and region = '华南' and month between ? and ? "
+        "group by all order by 1 limit 1",
+        [f.start, f.end],
+    )[0]
     monthly = ui.frame(at, "trend_month_repair_timeliness")
     assert monthly["Month"].iloc[0] == month
     assert int(monthly["n"].iloc[0]) == n
@@ -70,7 +81,9 @@ def test_chosen_kpi_only_and_single_month_asks_for_three_months(data_dir):
     at = ui.run_page(PAGE, period_kind="month", range_month=("2026-10", "2026-10"), trend_kpis=["capa_timeliness"])
     assert [tab.label for tab in at.tabs] == ["纠正措施按期完成率"]
     assert [i.value for i in at.info] == ["趋势检验至少需要 3 个月的数据（当前 1 个月）。"]
-    (n,), = ui.query(data_dir, "select count(*) from kpi_events where kpi = 'capa_timeliness' and month = ?", [date(2026, 10, 1)])
+    ((n,),) = ui.query(
+        data_dir, "select count(*) from kpi_events where kpi = 'capa_timeliness' and month = ?", [date(2026, 10, 1)]
+    )
     assert int(ui.frame(at, "trend_month_capa_timeliness")["样本数"].iloc[0]) == n
     assert len(ui.charts(at)) == 2
 
@@ -92,21 +105,31 @@ def test_out_of_control_points_are_listed_with_their_rules(data_dir):
     assert set(ooc[ooc["Month"].isin(rule_3)]["Rules"]) == {"4 of 5 beyond 1σ, same side"}
     flagged = [tr for tr in ui.charts(at)[0]["data"] if tr.get("name") == "Out of control"]
     assert flagged[0]["x"] == rule_4 + rule_3
-    (n,), = ui.query(data_dir, "select count(*) from kpi_events where kpi = 'first_time_fix' and month = '2026-05-01'")
+    ((n,),) = ui.query(
+        data_dir, "select count(*) from kpi_events where kpi = 'first_time_fix' and month = '2026-05-01'"
+    )
     assert int(ooc[ooc["Month"] == "2026-05"]["n"].iloc[0]) == n
     monthly = ui.frame(at, "trend_month_first_time_fix")
     assert len(monthly) == 24
-    assert monthly[monthly["Month"] == "2026-05"]["Control status"].iloc[0] == "Out of control · 4 of 5 beyond 1σ, same side"
+    assert (
+        monthly[monthly["Month"] == "2026-05"]["Control status"].iloc[0]
+        == "Out of control · 4 of 5 beyond 1σ, same side"
+    )
 
 
 def test_laney_chart_says_so_and_a_beyond_3_sigma_point_is_listed(data_dir):
-    at = ui.run_page(PAGE, trend_kpis=["repair_timeliness", "complaint_closure_timeliness"],
-                     range_quarter=("2026Q1", "2026Q4"))
+    at = ui.run_page(
+        PAGE, trend_kpis=["repair_timeliness", "complaint_closure_timeliness"], range_quarter=("2026Q1", "2026Q4")
+    )
     charts = ui.charts(at)
     assert charts[0]["layout"]["title"]["subtitle"]["text"].startswith("Laney p′ 控制图（σz = ")
     assert any(c.value.startswith("Laney p′ 控制图（σz = ") and c.value.endswith("数据过度离散）") for c in at.caption)
     assert charts[2]["layout"]["title"]["subtitle"]["text"].startswith("p 控制图")
-    tables = [d.value for d in at.dataframe if list(d.value.columns) == ["月", "比率", "样本数", "下控制限", "上控制限", "判异规则"]]
+    tables = [
+        d.value
+        for d in at.dataframe
+        if list(d.value.columns) == ["月", "比率", "样本数", "下控制限", "上控制限", "判异规则"]
+    ]
     assert len(tables) == 1
     assert list(tables[0]["月"]) == ["2026-01"]
     assert list(tables[0]["判异规则"]) == ["1 点超出 3σ"]

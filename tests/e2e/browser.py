@@ -15,8 +15,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["overview", "departments", "trends", "complaints", "satisfaction", "costs", "data"]
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -33,9 +41,22 @@ def served(data: Path, port: int | None = None, script: Path | None = None):
     env = dict(os.environ, AFTERSALES_DATA=str(data), DO_NOT_TRACK="1")
     command = ["dashboard.serve"] if script is None else ["streamlit", "run", str(script)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", *command, "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            *command,
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -72,8 +93,10 @@ def browser():
             b.close()
 
 
-TITLES = {"zh": ["总览", "部门目标", "趋势", "客诉分析", "满意度", "服务成本", "数据"],
-          "en": ["Overview", "Department targets", "Trends", "Complaints", "Satisfaction", "Costs", "Data"]}
+TITLES = {
+    "zh": ["总览", "部门目标", "趋势", "客诉分析", "满意度", "服务成本", "数据"],
+    "en": ["Overview", "Department targets", "Trends", "Complaints", "Satisfaction", "Costs", "Data"],
+}
 
 
 # The page's state: whether anything is still pending (an element of the previous run not yet
@@ -115,8 +138,7 @@ def open_app(page, url: str, lang: str, timeout_ms: int = 60_000, query: str = "
     """Load the app's main page (`query`: more of the URL's query string); returns the seconds
     until it is fully rendered."""
     start = time.perf_counter()
-    page.goto(f"{url}/?lang={lang}" + (f"&{query}" if query else ""), wait_until="domcontentloaded",
-              timeout=timeout_ms)
+    page.goto(f"{url}/?lang={lang}" + (f"&{query}" if query else ""), wait_until="domcontentloaded", timeout=timeout_ms)
     page.get_by_role("heading", name=TITLES[lang][0], exact=True).first.wait_for(timeout=timeout_ms)
     return settle(page, timeout_ms) - start
 

@@ -47,7 +47,6 @@ def test_a_shared_url_restores_the_view_and_survives_page_switches(site):
         if index:
             open_page(page, index, "en")
         # the sidebar can render a moment after the page's heading: wait for it, do not sample it
-        expect(page.locator('[data-testid="stSliderThumbValue"]')).to_have_text(["2026-03", "2026-09"],
-                                                                               timeout=30_000)
+        expect(page.locator('[data-testid="stSliderThumbValue"]')).to_have_text(["2026-03", "2026-09"], timeout=30_000)
         assert "region=%E5%8D%8E%E4%B8%9C" in page.url and "period=month" in page.url
     page.close()

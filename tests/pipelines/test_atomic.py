@@ -59,8 +59,13 @@ def test_load_killed_with_sigkill_changes_nothing(loaded):
     data, new = loaded
     before = snapshot(data)
     env = dict(os.environ, AFTERSALES_TEST_PAUSE="wrote_quotes", AFTERSALES_DATA=str(data))
-    proc = subprocess.Popen([sys.executable, "-m", "pipelines", "load", str(new)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipelines", "load", str(new)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     marker = data / ".paused-wrote_quotes"
     deadline = time.monotonic() + 60
     while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:

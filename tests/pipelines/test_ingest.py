@@ -24,8 +24,9 @@ def landed(data: Path, source: str, columns: str = "*", where: str = "true") -> 
 def rejects(data: Path) -> list[tuple]:
     con = duckdb.connect()
     files = sorted(str(p) for p in (data / "landing" / "batches").glob("*/rejects.parquet"))
-    return con.execute('select row_number, record_key, "column", value, reason from read_parquet(?) '
-                       "order by row_number", [files]).fetchall()
+    return con.execute(
+        'select row_number, record_key, "column", value, reason from read_parquet(?) order by row_number', [files]
+    ).fetchall()
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -50,9 +51,15 @@ EXPECTED = [
 COLS = "ticket_id, ticket_type, reported_at, resolved_at, in_warranty"
 
 
-@pytest.mark.parametrize("text,encoding", [
-    (EN_TICKETS, "utf-8"), (ZH_TICKETS, "utf-8"), (ZH_TICKETS, "utf-8-sig"), (ZH_TICKETS, "gbk"),
-])
+@pytest.mark.parametrize(
+    "text,encoding",
+    [
+        (EN_TICKETS, "utf-8"),
+        (ZH_TICKETS, "utf-8"),
+        (ZH_TICKETS, "utf-8-sig"),
+        (ZH_TICKETS, "gbk"),
+    ],
+)
 def test_csv_in_each_encoding_and_header_language_lands_the_same_rows(tmp_path, text, encoding):
     f = write(tmp_path / "tickets.csv", text, encoding)
     result = ingest.run([f], SETTINGS, tmp_path / "data")
@@ -69,7 +76,8 @@ def test_a_gbk_file_whose_head_reads_as_utf8_is_read_again_as_gbk(tmp_path):
     r = ingest.run([f], SETTINGS, tmp_path / "data").files[0]
     assert (r.encoding, r.rows_read, r.rows_accepted, r.rows_rejected) == ("gbk", 6001, 6001, 0)
     assert landed(tmp_path / "data", "customers", "customer_name, _row_number", "customer_id = 'C999999'") == [
-        ("华东机械", 6001)]
+        ("华东机械", 6001)
+    ]
 
 
 def test_source_is_taken_from_the_chinese_file_stem(tmp_path):
@@ -98,7 +106,9 @@ def test_xlsx_sheets_name_their_source_and_date_cells_are_timestamps(tmp_path):
     wb.save(tmp_path / "export.xlsx")
     result = ingest.run([tmp_path / "export.xlsx"], SETTINGS, tmp_path / "data")
     assert [(r.file_name, r.source, r.rows_accepted) for r in result.files] == [
-        ("export.xlsx#工单", "tickets", 2), ("export.xlsx#customers", "customers", 1)]
+        ("export.xlsx#工单", "tickets", 2),
+        ("export.xlsx#customers", "customers", 1),
+    ]
     assert landed(tmp_path / "data", "tickets", COLS) == EXPECTED
     assert landed(tmp_path / "data", "customers", "customer_id, prior_year_revenue") == [("C1", 6000000)]
     # data rows are numbered as on the sheet (header excluded): T2 sits on sheet row 4
@@ -107,17 +117,21 @@ def test_xlsx_sheets_name_their_source_and_date_cells_are_timestamps(tmp_path):
 
 def test_parquet_input_is_read(tmp_path):
     csv = write(tmp_path / "x.csv", EN_TICKETS)
-    duckdb.connect().execute(f"copy (select * from read_csv('{csv}', all_varchar=true)) to "
-                             f"'{tmp_path / 'tickets.parquet'}' (format parquet)")
+    duckdb.connect().execute(
+        f"copy (select * from read_csv('{csv}', all_varchar=true)) to '{tmp_path / 'tickets.parquet'}' (format parquet)"
+    )
     result = ingest.run([tmp_path / "tickets.parquet"], SETTINGS, tmp_path / "data")
     assert result.files[0].rows_accepted == 2
     assert landed(tmp_path / "data", "tickets", COLS) == EXPECTED
 
 
 def test_offsets_are_converted_to_the_configured_zone(tmp_path):
-    f = write(tmp_path / "quotes.csv", "quote_id,ticket_id,requested_at,sent_at\n"
-              "Q1,T1,2026-01-05T01:00:00+00:00,2026-01-05T12:00:00Z\n"
-              "Q2,T1,2026-01-05 09:00:00+08:00,2026-01-05T10:30-05:00\n")
+    f = write(
+        tmp_path / "quotes.csv",
+        "quote_id,ticket_id,requested_at,sent_at\n"
+        "Q1,T1,2026-01-05T01:00:00+00:00,2026-01-05T12:00:00Z\n"
+        "Q2,T1,2026-01-05 09:00:00+08:00,2026-01-05T10:30-05:00\n",
+    )
     ingest.run([f], SETTINGS, tmp_path / "data")
     assert landed(tmp_path / "data", "quotes", "quote_id, requested_at, sent_at") == [
         ("Q1", dt.datetime(2026, 1, 5, 9), dt.datetime(2026, 1, 5, 20)),
@@ -126,20 +140,23 @@ def test_offsets_are_converted_to_the_configured_zone(tmp_path):
 
 
 def test_each_row_rule_rejects_with_file_row_column_value_and_reason(tmp_path):
-    f = write(tmp_path / "tickets.csv", (
-        "ticket_id,customer_id,ticket_type,reported_at,first_response_at,resolved_at,closed_at,"
-        "visit_count,labor_cost,channel,in_warranty\n"
-        "A1,C1,repair,2026-01-05 10:00,,,,1,10,phone,yes\n"            # 1 good
-        "A2,C1,repair,2026-01-05 10:00,2026-01-05 09:59,,,,,,\n"         # 2 response before reported
-        "A3,C1,repair,2026-01-05 10:00,,2026-01-06,2026-01-05 23:00,,,,\n"  # 3 closed before resolved
-        "A4,C1,repair,2026-01-05 10:00,,,,,-1,,\n"                       # 4 negative money
-        "A5,C1,repair,2026-01-05 10:00,,,,,,pigeon,\n"                   # 5 unknown enum
-        "A1,C1,repair,2026-01-05 10:00,,,,,,,\n"                         # 6 repeated key
-        "A7,C1,repair,05.01.2026,,,,,,,\n"                               # 7 unparseable timestamp
-        "A8,C1,repair,2026-01-05 10:00,,,,,,,maybe\n"                    # 8 not a boolean
-        ",C1,repair,2026-01-05 10:00,,,,,,,\n"                           # 9 key missing
-        "A10,C1,repair,2026-01-05 10:00,,,,two,,,\n"                     # 10 not a number
-    ))
+    f = write(
+        tmp_path / "tickets.csv",
+        (
+            "ticket_id,customer_id,ticket_type,reported_at,first_response_at,resolved_at,closed_at,"
+            "visit_count,labor_cost,channel,in_warranty\n"
+            "A1,C1,repair,2026-01-05 10:00,,,,1,10,phone,yes\n"  # 1 good
+            "A2,C1,repair,2026-01-05 10:00,2026-01-05 09:59,,,,,,\n"  # 2 response before reported
+            "A3,C1,repair,2026-01-05 10:00,,2026-01-06,2026-01-05 23:00,,,,\n"  # 3 closed before resolved
+            "A4,C1,repair,2026-01-05 10:00,,,,,-1,,\n"  # 4 negative money
+            "A5,C1,repair,2026-01-05 10:00,,,,,,pigeon,\n"  # 5 unknown enum
+            "A1,C1,repair,2026-01-05 10:00,,,,,,,\n"  # 6 repeated key
+            "A7,C1,repair,05.01.2026,,,,,,,\n"  # 7 unparseable timestamp
+            "A8,C1,repair,2026-01-05 10:00,,,,,,,maybe\n"  # 8 not a boolean
+            ",C1,repair,2026-01-05 10:00,,,,,,,\n"  # 9 key missing
+            "A10,C1,repair,2026-01-05 10:00,,,,two,,,\n"  # 10 not a number
+        ),
+    )
     result = ingest.run([f], SETTINGS, tmp_path / "data")
     r = result.files[0]
     assert (r.rows_read, r.rows_accepted, r.rows_rejected) == (10, 1, 9)
@@ -168,16 +185,25 @@ def test_each_row_rule_rejects_with_file_row_column_value_and_reason(tmp_path):
 
 
 def test_quote_sent_before_requested_and_scores_off_the_scale_are_rejected(tmp_path):
-    q = write(tmp_path / "quotes.csv", "quote_id,ticket_id,requested_at,sent_at,status\n"
-              "Q1,T1,2026-01-05 10:00,2026-01-05 09:00,pending\nQ2,T1,2026-01-05 10:00,,已取消\n")
-    s = write(tmp_path / "surveys.csv", "response_id,survey_type,customer_id,responded_at,overall,attitude,nps\n"
-              "R1,服务回访,C1,2026-01-05,7,4,9\nR2,post_service,C1,2026-01-05,5,0,9\n"
-              "R3,post_service,C1,2026-01-05,5,,11\nR4,periodic,C1,2026-01-05,4,,\n")
+    q = write(
+        tmp_path / "quotes.csv",
+        "quote_id,ticket_id,requested_at,sent_at,status\n"
+        "Q1,T1,2026-01-05 10:00,2026-01-05 09:00,pending\nQ2,T1,2026-01-05 10:00,,已取消\n",
+    )
+    s = write(
+        tmp_path / "surveys.csv",
+        "response_id,survey_type,customer_id,responded_at,overall,attitude,nps\n"
+        "R1,服务回访,C1,2026-01-05,7,4,9\nR2,post_service,C1,2026-01-05,5,0,9\n"
+        "R3,post_service,C1,2026-01-05,5,,11\nR4,periodic,C1,2026-01-05,4,,\n",
+    )
     result = ingest.run([q, s], SETTINGS, tmp_path / "data")
     assert [(r.rows_accepted, r.rows_rejected) for r in result.files] == [(1, 1), (1, 3)]
     assert [(g[2], g[4]) for g in rejects(tmp_path / "data")] == [
-        ("sent_at", "sent_at precedes requested_at"), ("overall", "outside the scale 1–5"),
-        ("attitude", "outside the scale 1–5"), ("nps", "outside the scale 0–10")]
+        ("sent_at", "sent_at precedes requested_at"),
+        ("overall", "outside the scale 1–5"),
+        ("attitude", "outside the scale 1–5"),
+        ("nps", "outside the scale 0–10"),
+    ]
     assert landed(tmp_path / "data", "quotes", "quote_id, status") == [("Q2", "cancelled")]
 
 
@@ -235,24 +261,34 @@ def test_unknown_customers_are_kept_and_counted(tmp_path):
 
 
 def test_mapping_profile_renames_translates_parses_and_sets_constants(tmp_path):
-    m = write(tmp_path / "erp.toml", (
-        'source = "tickets"\ntime_zone = "UTC"\n[columns]\n"Order No" = "ticket_id"\n"Opened" = "reported_at"\n'
-        '"State" = "status"\n[values.status]\n"Done" = "closed"\n"*" = "open"\n'
-        '[formats]\nreported_at = "%d.%m.%Y %H:%M"\n[constants]\nticket_type = "repair"\n'
-        '[derived]\ncustomer_id = "ERP-{Account}"\n'))
-    f = write(tmp_path / "export.csv", "Order No,Opened,State,Account\nX1,05.01.2026 02:00,Done,77\n"
-              "X2,05.01.2026 03:00,Waiting,\n")
+    m = write(
+        tmp_path / "erp.toml",
+        (
+            'source = "tickets"\ntime_zone = "UTC"\n[columns]\n"Order No" = "ticket_id"\n"Opened" = "reported_at"\n'
+            '"State" = "status"\n[values.status]\n"Done" = "closed"\n"*" = "open"\n'
+            '[formats]\nreported_at = "%d.%m.%Y %H:%M"\n[constants]\nticket_type = "repair"\n'
+            '[derived]\ncustomer_id = "ERP-{Account}"\n'
+        ),
+    )
+    f = write(
+        tmp_path / "export.csv",
+        "Order No,Opened,State,Account\nX1,05.01.2026 02:00,Done,77\nX2,05.01.2026 03:00,Waiting,\n",
+    )
     result = ingest.run([f], SETTINGS, tmp_path / "data", mapping=load_mapping(m))
     assert [(r.rows_accepted, r.rows_rejected) for r in result.files] == [(1, 1)]
     assert landed(tmp_path / "data", "tickets", "ticket_id, customer_id, ticket_type, status, reported_at") == [
-        ("X1", "ERP-77", "repair", "closed", dt.datetime(2026, 1, 5, 10))]
+        ("X1", "ERP-77", "repair", "closed", dt.datetime(2026, 1, 5, 10))
+    ]
     assert rejects(tmp_path / "data")[0][2:] == ("customer_id", None, "required value missing")
 
 
-@pytest.mark.parametrize("profile,export,source", [
-    ("nyc311.toml", "nyc311/311_Service_Requests_from_2010_to_Present.csv", "tickets"),
-    ("cfpb.toml", "cfpb/Consumer_Complaints.csv", "complaints"),
-])
+@pytest.mark.parametrize(
+    "profile,export,source",
+    [
+        ("nyc311.toml", "nyc311/311_Service_Requests_from_2010_to_Present.csv", "tickets"),
+        ("cfpb.toml", "cfpb/Consumer_Complaints.csv", "complaints"),
+    ],
+)
 def test_shipped_profiles_load_real_exports_with_95_percent_accepted(tmp_path, profile, export, source):
     mapping = load_mapping(ROOT / "config" / "mappings" / profile)
     result = ingest.run([REAL / export], SETTINGS, tmp_path / "data", mapping=mapping)
@@ -266,8 +302,7 @@ def test_shipped_profiles_load_real_exports_with_95_percent_accepted(tmp_path, p
 def test_cfpb_dispute_is_a_dissatisfied_followup(tmp_path):
     mapping = load_mapping(ROOT / "config" / "mappings" / "cfpb.toml")
     ingest.run([REAL / "cfpb/Consumer_Complaints.csv"], SETTINGS, tmp_path / "data", mapping=mapping)
-    row = landed(tmp_path / "data", "complaints", "followup_result, channel, received_at",
-                 "complaint_id = '511074'")
+    row = landed(tmp_path / "data", "complaints", "followup_result, channel, received_at", "complaint_id = '511074'")
     assert row == [("dissatisfied", "other", dt.datetime(2013, 8, 30, 12))]
 
 
@@ -293,5 +328,6 @@ def test_row_numbers_follow_the_file_when_duckdb_reads_a_large_csv_in_parallel(t
     assert [(g[0], g[1], g[4]) for g in got[1:]] == [(790_000, "C0000003", "duplicate key (first at row 3)")]
     assert got[0][0] == 600_000 and got[0][4].startswith("malformed CSV line")
     # every landed row carries the number of its line in the file
-    assert landed(tmp_path / "data", "customers", "count(*)",
-                  "_row_number <> cast(substr(customer_id, 2) as bigint)") == [(0,)]
+    assert landed(
+        tmp_path / "data", "customers", "count(*)", "_row_number <> cast(substr(customer_id, 2) as bigint)"
+    ) == [(0,)]

@@ -16,8 +16,18 @@ from dashboard.report.monthly_xlsx import HEADER_ROW, _sheet
 from tests.report.conftest import MONTH, query
 
 TYPES_ZH = {"installation": "安装调试", "repair": "维修", "maintenance": "保养", "inquiry": "咨询"}
-COLUMNS = ("tickets", "visits", "person_days", "labor_cost", "travel_cost", "material_cost", "transport_cost",
-           "total_cost", "free_tickets", "paid_tickets")
+COLUMNS = (
+    "tickets",
+    "visits",
+    "person_days",
+    "labor_cost",
+    "travel_cost",
+    "material_cost",
+    "transport_cost",
+    "total_cost",
+    "free_tickets",
+    "paid_tickets",
+)
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +50,11 @@ def test_one_sheet_per_topic_with_frozen_headers(workbook):
 
 
 def test_ticket_type_rows_equal_service_costs_monthly(demo_data, workbook):
-    mart = query(demo_data, f"select ticket_type, {', '.join(COLUMNS)} from service_costs_monthly "
-                            "where strftime(month, '%Y-%m') = ?", [MONTH])
+    mart = query(
+        demo_data,
+        f"select ticket_type, {', '.join(COLUMNS)} from service_costs_monthly where strftime(month, '%Y-%m') = ?",
+        [MONTH],
+    )
     assert mart
     rows = table(workbook["按服务类型"])
     header = [c.value for c in workbook["按服务类型"][HEADER_ROW]]
@@ -57,12 +70,20 @@ def test_ticket_type_rows_equal_service_costs_monthly(demo_data, workbook):
 
 
 def test_installations_and_dispatches_split_the_month(demo_data, workbook):
-    inst, disp = query(demo_data, """
+    inst, disp = query(
+        demo_data,
+        """
         select sum(tickets) filter (where ticket_type = 'installation'), sum(tickets) filter (where ticket_type <> 'installation'),
-        from service_costs_monthly where strftime(month, '%Y-%m') = ?""", [MONTH])[0]
-    visits, days = query(demo_data, """
+        from service_costs_monthly where strftime(month, '%Y-%m') = ?""",
+        [MONTH],
+    )[0]
+    visits, days = query(
+        demo_data,
+        """
         select sum(visits), sum(person_days) from service_costs_monthly
-        where strftime(month, '%Y-%m') = ? and ticket_type <> 'installation'""", [MONTH])[0]
+        where strftime(month, '%Y-%m') = ? and ticket_type <> 'installation'""",
+        [MONTH],
+    )[0]
     rows = table(workbook["安装与派工"])
     assert rows["安装调试"][0].value == inst
     assert [c.value for c in rows["派工（维修、保养、咨询）"][:3]] == pytest.approx([disp, visits, float(days)])
@@ -71,17 +92,26 @@ def test_installations_and_dispatches_split_the_month(demo_data, workbook):
 
 
 def test_complaint_rate_and_departments_equal_the_warehouse(demo_data, workbook):
-    complaints, tickets = query(demo_data, """
+    complaints, tickets = query(
+        demo_data,
+        """
         select (select count(*) from complaints where strftime(month, '%Y-%m') = $1),
                (select count(*) from tickets where not is_cancelled and strftime(month, '%Y-%m') = $1)""",
-                                [MONTH])[0]
+        [MONTH],
+    )[0]
     summary = {k: v[0] for k, v in table(workbook["汇总"]).items()}
     assert summary["客诉数"].value == complaints and summary["报修工单数"].value == tickets
     assert summary["投诉率"].value == pytest.approx(complaints / tickets)
     assert summary["投诉率"].number_format == "0.00%"
-    by_dept = dict(query(demo_data, """
+    by_dept = dict(
+        query(
+            demo_data,
+            """
         select coalesce(responsible_department, ''), count(*) from complaints
-        where strftime(month, '%Y-%m') = ? group by all""", [MONTH]))
+        where strftime(month, '%Y-%m') = ? group by all""",
+            [MONTH],
+        )
+    )
     rows = table(workbook["客诉"])
     header = [c.value for c in workbook["客诉"][HEADER_ROW]]
     total_col = header.index("客诉数") - 1
@@ -97,22 +127,27 @@ def test_english_headers(demo_data):
 
 
 def test_filters_are_applied_and_stated(demo_data):
-    wb = openpyxl.load_workbook(io.BytesIO(monthly_report(MONTH, "zh", Filters(dims=(("region", ("华东",)),)),
-                                                          data=demo_data)))
+    wb = openpyxl.load_workbook(
+        io.BytesIO(monthly_report(MONTH, "zh", Filters(dims=(("region", ("华东",)),)), data=demo_data))
+    )
     assert "筛选条件：区域：华东" in wb["汇总"].cell(2, 1).value
-    expected = query(demo_data, """
+    expected = query(
+        demo_data,
+        """
         select count(*) from tickets where not is_cancelled and region = '华东'
-        and strftime(coalesce(resolved_at, reported_at), '%Y-%m') = ?""", [MONTH])[0][0]
+        and strftime(coalesce(resolved_at, reported_at), '%Y-%m') = ?""",
+        [MONTH],
+    )[0][0]
     assert table(wb["按服务类型"])["合计"][0].value == expected
 
 
 def test_text_cells_are_neutralised_against_formula_injection():
     wb = Workbook()
-    ws = _sheet(wb, "=sheet", "=title", "@caption", ["=h"], [["=HYPERLINK(\"x\")"], ["-1+2"], [-3]], [None])
+    ws = _sheet(wb, "=sheet", "=title", "@caption", ["=h"], [['=HYPERLINK("x")'], ["-1+2"], [-3]], [None])
     assert ws.title == "=sheet"  # a sheet name is not a cell
     assert ws.cell(1, 1).value == "'=title" and ws.cell(2, 1).value == "'@caption"
     assert ws.cell(HEADER_ROW, 1).value == "'=h"
-    assert ws.cell(HEADER_ROW + 1, 1).value == "'=HYPERLINK(\"x\")"
+    assert ws.cell(HEADER_ROW + 1, 1).value == '\'=HYPERLINK("x")'
     assert ws.cell(HEADER_ROW + 2, 1).value == "'-1+2"
     assert ws.cell(HEADER_ROW + 3, 1).value == -3  # numbers stay numbers
 

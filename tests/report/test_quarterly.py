@@ -31,13 +31,18 @@ def cells(*texts: str) -> str:
 def warehouse_rates(data_dir, region: str | None = None) -> tuple[dict, float]:
     """Per KPI of the quarter: (name_zh, name_en, weight, successes / events) from kpi_events, and the
     composite: sum of weight × rate over the weighted KPIs with events, weights rescaled (SPEC §4)."""
-    rows = query(data_dir, """
+    rows = query(
+        data_dir,
+        """
         select k.kpi, k.name_zh, k.name_en, k.weight, count(e.kpi) as n, count_if(e.success) as s
         from settings_kpi k left join kpi_events e
           on e.kpi = k.kpi and e.quarter = ? and (? is null or e.region = ?)
-        group by all order by min(k.sort_order)""", [QUARTER, region, region])
-    kpis = {kpi: {"zh": zh, "en": en, "weight": w, "n": n, "rate": s / n if n else None}
-            for kpi, zh, en, w, n, s in rows}
+        group by all order by min(k.sort_order)""",
+        [QUARTER, region, region],
+    )
+    kpis = {
+        kpi: {"zh": zh, "en": en, "weight": w, "n": n, "rate": s / n if n else None} for kpi, zh, en, w, n, s in rows
+    }
     weighted = [k for k in kpis.values() if k["weight"] > 0 and k["n"]]
     composite = sum(k["weight"] * k["rate"] for k in weighted) / sum(k["weight"] for k in weighted)
     return kpis, composite
@@ -109,8 +114,19 @@ def test_both_languages_render_their_own_text(report):
 
 def test_pdf_and_pptx_carry_the_same_sections(report):
     zh_pdf, zh_pptx = pdf_text(report("pdf")), pptx_text(report("pptx"))
-    for title in ("总体结论", "部门计分卡", "月度趋势与控制图", "客诉", "满意度", "服务成本", "指标定义",
-                  "原因分类帕累托图", "纠正预防措施状态", "关键驱动因素", "需回访的不满意问卷"):
+    for title in (
+        "总体结论",
+        "部门计分卡",
+        "月度趋势与控制图",
+        "客诉",
+        "满意度",
+        "服务成本",
+        "指标定义",
+        "原因分类帕累托图",
+        "纠正预防措施状态",
+        "关键驱动因素",
+        "需回访的不满意问卷",
+    ):
         assert title in zh_pdf and title in zh_pptx, title
 
 
@@ -134,12 +150,16 @@ def test_filters_are_applied_and_stated_on_the_cover(demo_data, report):
 def test_a_weighted_kpi_without_events_marks_the_composite_incomplete(demo_data, report):
     # a region in which one weighted KPI has no events in the quarter (in the demo: 华北 has no
     # complaint follow-ups in 2026Q3)
-    found = query(demo_data, """
+    found = query(
+        demo_data,
+        """
         select r.region, k.kpi from (select distinct region from kpi_events where region is not null) r
         cross join settings_kpi k
         where k.weight > 0 and not exists (select 1 from kpi_events e where e.region = r.region and e.kpi = k.kpi
                                            and e.quarter = ?)
-        order by r.region, k.sort_order limit 1""", [QUARTER])
+        order by r.region, k.sort_order limit 1""",
+        [QUARTER],
+    )
     assert found, "the demo should have a region without events of some weighted KPI"
     region, missing = found[0]
     kpis, composite = warehouse_rates(demo_data, region)

@@ -17,13 +17,23 @@ STAMPS = {"built_at"}  # when the build ran: the one thing allowed to differ
 def _contents(path) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(path), read_only=True)
     try:
-        tables = [t for (t,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'main' order by 1").fetchall()]
+        tables = [
+            t
+            for (t,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'main' order by 1"
+            ).fetchall()
+        ]
         out = {}
         for table in tables:
-            cols = [c for (c,) in con.execute(
-                "select column_name from information_schema.columns where table_name = ? "
-                "and table_schema = 'main' order by ordinal_position", [table]).fetchall() if c not in STAMPS]
+            cols = [
+                c
+                for (c,) in con.execute(
+                    "select column_name from information_schema.columns where table_name = ? "
+                    "and table_schema = 'main' order by ordinal_position",
+                    [table],
+                ).fetchall()
+                if c not in STAMPS
+            ]
             select = ", ".join(f'"{c}"' for c in cols)
             out[table] = con.execute(f'select {select} from "{table}" order by all').fetchall()
         return out

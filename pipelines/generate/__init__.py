@@ -33,6 +33,10 @@ some `YYYY/MM/DD HH:MM`, a few ISO 8601 with offset. Rows made bad on purpose in
 - customers.csv: customer_name empty (required), on a customer no other row refers to
 
 Same arguments → byte-identical files (numpy.random.default_rng(seed), no clock reads).
+
+Modules: world (centres, technicians, customers, products), tickets, quotes, surveys, complaints (one
+source each, drawn in that order from one random stream), demo (the demo file formats), arrays (the
+time axis and numpy → pyarrow helpers they share).
 """
 
 from __future__ import annotations
@@ -43,27 +47,27 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from . import _gen_core, _gen_more
-from ._gen_demo import write_demo
-from .contract import columns
-from .settings import Settings, load_settings
+from ..contract import columns
+from ..settings import Settings, load_settings
+from . import complaints, quotes, surveys, tickets, world
+from .demo import write_demo
 
 SOURCES = ("customers", "tickets", "quotes", "surveys", "complaints")
 
 
-def build(tickets: int, seed: int, settings: Settings) -> dict[str, pa.Table]:
+def build(n_tickets: int, seed: int, settings: Settings) -> dict[str, pa.Table]:
     """The five sources as typed tables with the contract's English column names and values."""
-    if tickets < 1:
+    if n_tickets < 1:
         raise ValueError("tickets must be at least 1")
-    rng = np.random.default_rng(seed)
-    customer_table, cust = _gen_core.customers(rng, max(50, tickets // 15), settings.key_revenue_threshold)
-    ticket_table, state = _gen_core.tickets(rng, tickets, cust, settings)
+    rng = np.random.default_rng(seed)  # one stream, drawn from in this order: customers … complaints
+    customer_table, customer_state = world.customers(rng, max(50, n_tickets // 15), settings.key_revenue_threshold)
+    ticket_table, state = tickets.tickets(rng, n_tickets, customer_state, settings)
     tables = {
         "customers": customer_table,
         "tickets": ticket_table,
-        "quotes": _gen_more.quotes(rng, state, settings),
-        "surveys": _gen_more.surveys(rng, state, settings),
-        "complaints": _gen_more.complaints(rng, state, settings),
+        "quotes": quotes.quotes(rng, state, settings),
+        "surveys": surveys.surveys(rng, state, settings),
+        "complaints": complaints.complaints(rng, state, settings),
     }
     for source, table in tables.items():
         expected = [c.name for c in columns(source, settings)]

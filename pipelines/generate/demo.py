@@ -1,4 +1,4 @@
-"""The demo export of pipelines/generate.py: bilingual, mixed encodings and formats, a few bad rows.
+"""The demo export (sample_data/): bilingual, mixed encodings and formats, a few bad rows.
 
 Each source is written the way a different system would export it (SPEC §3): English or Chinese
 headers, enum values as the English value or the Chinese alias, three timestamp styles, one GBK file,
@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 from openpyxl import Workbook
 
-from .contract import columns, enum_values
+from ..contract import columns, enum_values
 
 # source → (file name, header language, encoding); "xlsx" writes a workbook with one sheet per source
 FILES = {

@@ -33,42 +33,47 @@ def blank(x, mask):
 # ---- numpy → pyarrow -----------------------------------------------------------------------------
 
 
-def ts(x) -> pa.Array:
+def timestamps(x) -> pa.Array:
+    """Timestamp column of time-axis seconds; NaN is empty."""
     x = np.asarray(x, float)
     m = np.isnan(x)
     return pa.array(np.where(m, 0, x).astype(np.int64).astype("datetime64[s]"), mask=m)
 
 
-def dec(x) -> pa.Array:
+def decimals(x) -> pa.Array:
+    """decimal(18, 2) column; NaN is empty."""
     x = np.asarray(x, float)
     m = np.isnan(x)
     return pa.array(np.round(np.where(m, 0, x), 2), mask=m).cast(pa.decimal128(18, 2))
 
 
-def integer(x) -> pa.Array:
+def integers(x) -> pa.Array:
+    """Integer column; NaN is empty."""
     x = np.asarray(x, float)
     m = np.isnan(x)
     return pa.array(np.where(m, 0, x).astype(np.int64), mask=m)
 
 
-def boolean(x) -> pa.Array:
+def booleans(x) -> pa.Array:
     """x: -1 empty, 0 false, 1 true."""
     x = np.asarray(x)
     return pa.array(x == 1, mask=x < 0)
 
 
-def cat(codes, labels) -> pa.Array:
-    """Labels looked up by code; code -1 is empty."""
+def labels(codes, names) -> pa.Array:
+    """names looked up by code; code -1 is empty."""
     codes = np.asarray(codes, np.int64)
-    return pc.take(pa.array(list(labels), pa.string()), pa.array(codes, mask=codes < 0))
+    return pc.take(pa.array(list(names), pa.string()), pa.array(codes, mask=codes < 0))
 
 
 def ids(prefix: str, numbers, width: int) -> pa.Array:
+    """prefix + number zero-padded to width, e.g. ids("WO", [7], 6) → WO000007."""
     text = pc.utf8_lpad(pc.cast(pa.array(np.asarray(numbers, np.int64)), pa.string()), width, "0")
     return pc.binary_join_element_wise(prefix, text, "")
 
 
 def join(*parts) -> pa.Array:
+    """Element-wise concatenation of string columns and scalars."""
     return pc.binary_join_element_wise(*parts, "")
 
 

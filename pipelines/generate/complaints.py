@@ -7,7 +7,7 @@ import pyarrow as pa
 
 from ..contract import CHANNELS, ENUMS
 from . import world
-from .arrays import DAY, HOUR, blank, boolean, cat, dec, ids, join, masked, office, ts
+from .arrays import DAY, HOUR, blank, booleans, decimals, ids, join, labels, masked, office, timestamps
 from .tickets import customer_ids, ticket_ids
 from .world import EXPORT_END, centre_param
 
@@ -93,25 +93,27 @@ def _choose(u, probs):
     return np.minimum((u[:, None] > cum).sum(axis=1), probs.shape[1] - 1)
 
 
-def complaints(rng, s, settings):
+def complaints(rng, state, settings):
     """Complaints: ~1 % of tickets, more after late or repeated repairs, plus ones not tied to a ticket."""
-    bad_service = s.late | ((s.ttype == 0) & ~s.ftf)
-    received_l = office(np.floor(s.rep + (1 + 14 * rng.random(s.n)) * DAY), s.rep + HOUR, np.inf, rng.random(s.n))
-    p = 0.009 + 0.05 * s.late + 0.06 * ((s.ttype == 0) & ~s.ftf)
-    linked = np.flatnonzero(~s.cancelled & (rng.random(s.n) < p) & (received_l < EXPORT_END))
-    m_u = rng.binomial(s.n, 0.009)
-    day = rng.choice(len(s.day_weight), m_u, p=s.day_weight)
-    received_u = s.t_start + day * DAY + np.floor(rng.uniform(8 * HOUR, 18 * HOUR, m_u))
-    unit = rng.integers(0, len(s.unit_cust), m_u)
+    bad_service = state.late | ((state.ttype == 0) & ~state.ftf)
+    received_l = office(
+        np.floor(state.rep + (1 + 14 * rng.random(state.n)) * DAY), state.rep + HOUR, np.inf, rng.random(state.n)
+    )
+    p = 0.009 + 0.05 * state.late + 0.06 * ((state.ttype == 0) & ~state.ftf)
+    linked = np.flatnonzero(~state.cancelled & (rng.random(state.n) < p) & (received_l < EXPORT_END))
+    m_u = rng.binomial(state.n, 0.009)
+    day = rng.choice(len(state.day_weight), m_u, p=state.day_weight)
+    received_u = state.t_start + day * DAY + np.floor(rng.uniform(8 * HOUR, 18 * HOUR, m_u))
+    unit = rng.integers(0, len(state.unit_cust), m_u)
     m = len(linked) + m_u
     received = np.r_[received_l[linked], received_u]
     is_linked = np.r_[np.ones(len(linked), bool), np.zeros(m_u, bool)]
-    cust = np.r_[s.customer[linked], s.unit_cust[unit]]
-    line = np.r_[s.line[linked], s.unit_line[unit]]
-    model = np.r_[s.model[linked], s.unit_model[unit]]
-    centre = s.cust_centre[cust]
+    cust = np.r_[state.customer[linked], state.unit_cust[unit]]
+    line = np.r_[state.line[linked], state.unit_line[unit]]
+    model = np.r_[state.model[linked], state.unit_model[unit]]
+    centre = state.cust_centre[cust]
     bad = np.r_[bad_service[linked], np.zeros(m_u, bool)]
-    late_ticket = np.r_[s.late[linked], np.zeros(m_u, bool)]
+    late_ticket = np.r_[state.late[linked], np.zeros(m_u, bool)]
 
     cats = COMPLAINT_CATEGORIES
     probs = np.select(
@@ -190,34 +192,34 @@ def complaints(rng, s, settings):
     desc_off = np.cumsum(np.r_[0, desc_n])[:-1]
     desc = desc_off[category] + (rng.random(m) * desc_n[category]).astype(int)
     sur = np.where(has_capa, rng.integers(0, len(world.SURNAMES), m), -1)[order]
-    owner = join(cat(sur, [x[0] for x in world.SURNAMES]), cat(rng.integers(0, len(world.GIVEN), m), world.GIVEN))
+    owner = join(labels(sur, [x[0] for x in world.SURNAMES]), labels(rng.integers(0, len(world.GIVEN), m), world.GIVEN))
     return pa.table(
         {
             "complaint_id": ids("KS", np.arange(1, m + 1), max(6, len(str(m)))),
-            "customer_id": customer_ids(s, cust[order]),
-            "received_at": ts(received[order]),
-            "ticket_id": masked(ticket_ids(s, np.maximum(ticket, 0)), ticket < 0),
-            "channel": cat(channel[order], channels),
-            "category": cat(category[order], cats),
-            "severity": cat(severity[order], list(ENUMS["severity"])),
-            "justified": boolean(justified[order]),
-            "responsible_department": cat(dept[order], depts),
-            "root_cause_category": cat(root[order], roots),
-            "root_cause": cat(root[order], [CAUSE_TEXT.get(r, "待分析") for r in roots]),
-            "product_line": cat(line[order], [p[0] for p in world.PRODUCTS]),
-            "product_model": cat(model[order], [mm for p in world.PRODUCTS for mm, _ in p[2]]),
-            "description": cat(desc[order], [t for c in cats for t in COMPLAINT_TEXT[c]]),
-            "acknowledged_at": ts(cut[0]),
-            "due_at": ts(due[order]),
-            "resolved_at": ts(cut[1]),
-            "closed_at": ts(cut[2]),
-            "capa_action": cat(np.where(has_capa, root, -1)[order], [CAPA_TEXT.get(r, "跟踪改进") for r in roots]),
+            "customer_id": customer_ids(state, cust[order]),
+            "received_at": timestamps(received[order]),
+            "ticket_id": masked(ticket_ids(state, np.maximum(ticket, 0)), ticket < 0),
+            "channel": labels(channel[order], channels),
+            "category": labels(category[order], cats),
+            "severity": labels(severity[order], list(ENUMS["severity"])),
+            "justified": booleans(justified[order]),
+            "responsible_department": labels(dept[order], depts),
+            "root_cause_category": labels(root[order], roots),
+            "root_cause": labels(root[order], [CAUSE_TEXT.get(r, "待分析") for r in roots]),
+            "product_line": labels(line[order], [p[0] for p in world.PRODUCTS]),
+            "product_model": labels(model[order], [mm for p in world.PRODUCTS for mm, _ in p[2]]),
+            "description": labels(desc[order], [t for c in cats for t in COMPLAINT_TEXT[c]]),
+            "acknowledged_at": timestamps(cut[0]),
+            "due_at": timestamps(due[order]),
+            "resolved_at": timestamps(cut[1]),
+            "closed_at": timestamps(cut[2]),
+            "capa_action": labels(np.where(has_capa, root, -1)[order], [CAPA_TEXT.get(r, "跟踪改进") for r in roots]),
             "capa_owner": owner,
-            "capa_due_at": ts(capa_due[order]),
-            "capa_done_at": ts(cut[3]),
-            "capa_effective": boolean(effective[order]),
-            "compensation": dec(compensation[order]),
-            "followup_at": ts(cut[4]),
-            "followup_result": cat(result[order], list(ENUMS["followup_result"])),
+            "capa_due_at": timestamps(capa_due[order]),
+            "capa_done_at": timestamps(cut[3]),
+            "capa_effective": booleans(effective[order]),
+            "compensation": decimals(compensation[order]),
+            "followup_at": timestamps(cut[4]),
+            "followup_result": labels(result[order], list(ENUMS["followup_result"])),
         }
     )

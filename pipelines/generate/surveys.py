@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import world
-from .arrays import DAY, HOUR, blank, cat, ids, integer, masked, office, ts
+from .arrays import DAY, HOUR, blank, ids, integers, labels, masked, office, timestamps
 from .tickets import customer_ids, ticket_ids
 from .world import EXPORT_END, centre_param
 
@@ -69,18 +69,20 @@ def _answers(rng, m, items, shift, settings):
     return scores, blank(_scale(overall, settings), rng.random(m) < 0.02), blank(nps, rng.random(m) < 0.25)
 
 
-def surveys(rng, s, settings):
+def surveys(rng, state, settings):
     """Post-service call-backs for ~40 % of resolved tickets, quarterly surveys of key customers."""
     # post_service
-    u = rng.random(s.n)
-    basis = np.where(np.isnan(s.close), s.res, s.close)
+    u = rng.random(state.n)
+    basis = np.where(np.isnan(state.close), state.res, state.close)
     sent = np.floor(
-        np.floor(basis / DAY) * DAY + np.floor(1 + 3 * rng.random(s.n)) * DAY + (9 + 8 * rng.random(s.n)) * HOUR
+        np.floor(basis / DAY) * DAY + np.floor(1 + 3 * rng.random(state.n)) * DAY + (9 + 8 * rng.random(state.n)) * HOUR
     )
-    phone = rng.random(s.n) < 0.6
-    later = sent + np.floor((0.1 + rng.exponential(2.0, s.n)) * DAY)
-    resp = np.where(phone, sent + np.floor(rng.random(s.n) * 600), office(later, sent + 600, np.inf, rng.random(s.n)))
-    post = np.flatnonzero(s.done & (u < 0.40) & (resp < EXPORT_END))
+    phone = rng.random(state.n) < 0.6
+    later = sent + np.floor((0.1 + rng.exponential(2.0, state.n)) * DAY)
+    resp = np.where(
+        phone, sent + np.floor(rng.random(state.n) * 600), office(later, sent + 600, np.inf, rng.random(state.n))
+    )
+    post = np.flatnonzero(state.done & (u < 0.40) & (resp < EXPORT_END))
     # periodic: key customers each quarter, a quarter of the general customers at year end
     waves = (
         np.array(
@@ -100,9 +102,11 @@ def surveys(rng, s, settings):
         .astype(float)
     )
     year_end = np.array([0, 4])
-    cust = np.r_[np.repeat(np.flatnonzero(s.cust_key), len(waves)), np.repeat(np.flatnonzero(~s.cust_key), 2)]
-    wave = np.r_[np.tile(np.arange(len(waves)), int(s.cust_key.sum())), np.tile(year_end, int((~s.cust_key).sum()))]
-    take = rng.random(len(cust)) < np.where(s.cust_key[cust], 0.70, 0.25)
+    cust = np.r_[np.repeat(np.flatnonzero(state.cust_key), len(waves)), np.repeat(np.flatnonzero(~state.cust_key), 2)]
+    wave = np.r_[
+        np.tile(np.arange(len(waves)), int(state.cust_key.sum())), np.tile(year_end, int((~state.cust_key).sum()))
+    ]
+    take = rng.random(len(cust)) < np.where(state.cust_key[cust], 0.70, 0.25)
     cust, wave = cust[take], wave[take]
     p_sent = np.floor(waves[wave] + rng.uniform(0, 5, len(cust)) * DAY + (9 + 8 * rng.random(len(cust))) * HOUR)
     p_resp = np.floor(p_sent + (0.2 + rng.exponential(6.0, len(cust))) * DAY)
@@ -117,17 +121,17 @@ def surveys(rng, s, settings):
         m1,
         post_items,
         {
-            "on_time": np.where(s.late[post], -1.6, 0.0),
-            "first_time_fixed": np.where(s.ftf[post] | (s.ttype[post] != 0), 0.0, -1.5),
-            "professionalism": np.where(s.ftf[post], 0.0, -0.4),
+            "on_time": np.where(state.late[post], -1.6, 0.0),
+            "first_time_fixed": np.where(state.ftf[post] | (state.ttype[post] != 0), 0.0, -1.5),
+            "professionalism": np.where(state.ftf[post], 0.0, -0.4),
         },
         settings,
     )
-    centre = s.cust_centre[cust]
+    centre = state.cust_centre[cust]
     service_shift = (np.array([c[3] for c in world.CENTRES])[centre] - 0.96) * 8
     service_shift = np.where(centre_param("on_time", centre, p_sent) < 0.9, -0.7, service_shift)
     s2, o2, n2 = _answers(
-        rng, m2, per_items, {"product_quality": s.cust_quality[cust], "service": service_shift}, settings
+        rng, m2, per_items, {"product_quality": state.cust_quality[cust], "service": service_shift}, settings
     )
     item_ids = list(dict.fromkeys(i.id for i in settings.items))
     scores = {k: np.r_[s1.get(k, np.full(m1, np.nan)), s2.get(k, np.full(m2, np.nan))] for k in item_ids}
@@ -145,17 +149,17 @@ def surveys(rng, s, settings):
     ticket = np.r_[post, np.full(m2, -1)]
     cols = {
         "response_id": ids("SV", np.arange(1, m + 1), max(6, len(str(m)))),
-        "survey_type": cat(np.r_[np.zeros(m1, int), np.ones(m2, int)][order], ["post_service", "periodic"]),
-        "customer_id": customer_ids(s, np.r_[s.customer[post], cust][order]),
-        "ticket_id": masked(ticket_ids(s, np.maximum(ticket[order], 0)), ticket[order] < 0),
-        "sent_at": ts(sent_all[order]),
-        "responded_at": ts(responded[order]),
-        "respondent_role": cat(role[order], RESPONDENT_ROLES),
+        "survey_type": labels(np.r_[np.zeros(m1, int), np.ones(m2, int)][order], ["post_service", "periodic"]),
+        "customer_id": customer_ids(state, np.r_[state.customer[post], cust][order]),
+        "ticket_id": masked(ticket_ids(state, np.maximum(ticket[order], 0)), ticket[order] < 0),
+        "sent_at": timestamps(sent_all[order]),
+        "responded_at": timestamps(responded[order]),
+        "respondent_role": labels(role[order], RESPONDENT_ROLES),
     }
-    cols |= {k: integer(v[order]) for k, v in scores.items()}
+    cols |= {k: integers(v[order]) for k, v in scores.items()}
     cols |= {
-        "overall": integer(overall[order]),
-        "nps": integer(nps[order]),
-        "comment": cat(comment[order], COMMENTS_GOOD + COMMENTS_BAD),
+        "overall": integers(overall[order]),
+        "nps": integers(nps[order]),
+        "comment": labels(comment[order], COMMENTS_GOOD + COMMENTS_BAD),
     }
     return pa.table(cols)

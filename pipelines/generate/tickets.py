@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import world
-from .arrays import DAY, HOUR, blank, boolean, cat, dec, ids, integer, join, masked, office, ts
+from .arrays import DAY, HOUR, blank, booleans, decimals, ids, integers, join, labels, masked, office, timestamps
 from .world import EXPORT_END, REPORTING_START, centre_param
 
 # relative ticket volume by calendar month: Spring Festival dip, summer peak, National Day dip
@@ -213,38 +213,38 @@ def tickets(rng, n: int, cust, settings):
     ffv = np.where(repair & (g.vc_empty > 0.995), -1, ffv)
     fault = np.where(repair, _FAULT_OFF[line] + (g.fault * _N_FAULTS[line]).astype(np.int64), len(FAULTS) - 4 + ttype)
     fault_known = np.where(done, fault, -1)
-    serial = join(cat(unit_model[unit], [m[1] for m in MODELS]), ids("", unit + 1, 7))
+    serial = join(labels(unit_model[unit], [m[1] for m in MODELS]), ids("", unit + 1, 7))
     serial = masked(serial, inq & (g.sched < 0.5))
     table = pa.table(
         {
             "ticket_id": ids("WO", np.arange(1, n + 1), max(6, len(str(n)))),
             "customer_id": ids("C", customer + 1, max(5, len(str(cust.n)))),
-            "ticket_type": cat(ttype, TICKET_TYPES),
-            "reported_at": ts(rep),
-            "status": cat(t.status, ["open", "resolved", "closed", "cancelled"]),
-            "channel": cat(channel, TICKET_CHANNELS),
-            "product_line": cat(line, [p[0] for p in world.PRODUCTS]),
-            "product_model": cat(unit_model[unit], [m[0] for m in MODELS]),
+            "ticket_type": labels(ttype, TICKET_TYPES),
+            "reported_at": timestamps(rep),
+            "status": labels(t.status, ["open", "resolved", "closed", "cancelled"]),
+            "channel": labels(channel, TICKET_CHANNELS),
+            "product_line": labels(line, [p[0] for p in world.PRODUCTS]),
+            "product_model": labels(unit_model[unit], [m[0] for m in MODELS]),
             "serial_no": serial,
-            "in_warranty": boolean(warranty),
-            "service_center": cat(centre, [c[0] for c in world.CENTRES]),
-            "region": cat(centre, [c[1] for c in world.CENTRES]),
-            "technician": cat(t.tech, tech_names),
-            "first_response_at": ts(t.resp),
-            "arrived_at": ts(t.arr),
-            "promised_at": ts(t.prom),
-            "resolved_at": ts(t.res),
-            "closed_at": ts(t.close),
-            "visit_count": integer(visits),
-            "fixed_first_visit": boolean(ffv),
-            "person_days": dec(costs[0]),
-            "labor_cost": dec(costs[1]),
-            "travel_cost": dec(costs[2]),
-            "material_cost": dec(costs[3]),
-            "transport_cost": dec(costs[4]),
-            "fault_description": cat(fault, [f[0] for f in FAULTS]),
-            "fault_cause": cat(np.where(repair, fault_known, -1), [f[1] for f in FAULTS]),
-            "solution": cat(fault_known, [f[2] for f in FAULTS]),
+            "in_warranty": booleans(warranty),
+            "service_center": labels(centre, [c[0] for c in world.CENTRES]),
+            "region": labels(centre, [c[1] for c in world.CENTRES]),
+            "technician": labels(t.tech, tech_names),
+            "first_response_at": timestamps(t.resp),
+            "arrived_at": timestamps(t.arr),
+            "promised_at": timestamps(t.prom),
+            "resolved_at": timestamps(t.res),
+            "closed_at": timestamps(t.close),
+            "visit_count": integers(visits),
+            "fixed_first_visit": booleans(ffv),
+            "person_days": decimals(costs[0]),
+            "labor_cost": decimals(costs[1]),
+            "travel_cost": decimals(costs[2]),
+            "material_cost": decimals(costs[3]),
+            "transport_cost": decimals(costs[4]),
+            "fault_description": labels(fault, [f[0] for f in FAULTS]),
+            "fault_cause": labels(np.where(repair, fault_known, -1), [f[1] for f in FAULTS]),
+            "solution": labels(fault_known, [f[2] for f in FAULTS]),
         }
     )
     state = SimpleNamespace(

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import numpy as np
 import pyarrow as pa
 
-from .arrays import blank, cat, dec, ids, join, seconds
+from .arrays import blank, decimals, ids, join, labels, seconds
 
 REPORTING_START = seconds("2024-11-01T00:00:00")  # first reported_at
 EXPORT_END = seconds("2026-11-01T00:00:00")  # export snapshot: nothing happens at or after it
@@ -231,10 +231,10 @@ def customers(rng: np.random.Generator, n: int, threshold: float):
     city_off = np.cumsum([0] + [len(c) for c in cities])[:-1]
     words = rng.integers(0, len(NAME_WORDS), (2, n))
     name = join(
-        cat(city_off[centre] + city_i, city_flat),
-        cat(words[0], NAME_WORDS),
-        cat(words[1], NAME_WORDS),
-        cat(rng.integers(0, len(NAME_SUFFIX), n), NAME_SUFFIX),
+        labels(city_off[centre] + city_i, city_flat),
+        labels(words[0], NAME_WORDS),
+        labels(words[1], NAME_WORDS),
+        labels(rng.integers(0, len(NAME_SUFFIX), n), NAME_SUFFIX),
     )
     sur = rng.integers(0, len(SURNAMES), n)
     phone_tail = ids("", rng.integers(0, 10**8, n), 8)
@@ -242,17 +242,17 @@ def customers(rng: np.random.Generator, n: int, threshold: float):
         {
             "customer_id": ids("C", np.arange(1, n + 1), max(5, len(str(n)))),
             "customer_name": name,
-            "tier": cat(np.where(tier_empty, -1, tier), ["key", "general"]),
-            "prior_year_revenue": dec(blank(revenue, rev_empty)),
-            "region": cat(centre, [c[1] for c in CENTRES]),
-            "industry": cat(rng.integers(0, len(INDUSTRIES), n), INDUSTRIES),
-            "contact_name": join(cat(sur, [s[0] for s in SURNAMES]), cat(rng.integers(0, len(GIVEN), n), GIVEN)),
-            "contact_phone": join(cat(rng.integers(0, len(PHONE_PREFIX), n), PHONE_PREFIX), phone_tail),
+            "tier": labels(np.where(tier_empty, -1, tier), ["key", "general"]),
+            "prior_year_revenue": decimals(blank(revenue, rev_empty)),
+            "region": labels(centre, [c[1] for c in CENTRES]),
+            "industry": labels(rng.integers(0, len(INDUSTRIES), n), INDUSTRIES),
+            "contact_name": join(labels(sur, [s[0] for s in SURNAMES]), labels(rng.integers(0, len(GIVEN), n), GIVEN)),
+            "contact_phone": join(labels(rng.integers(0, len(PHONE_PREFIX), n), PHONE_PREFIX), phone_tail),
             "contact_email": join(
-                cat(sur, [s[1] for s in SURNAMES]),
+                labels(sur, [s[1] for s in SURNAMES]),
                 ids("", rng.integers(1, 1000, n), 3),
                 "@",
-                cat(rng.integers(0, len(MAIL_DOMAINS), n), MAIL_DOMAINS),
+                labels(rng.integers(0, len(MAIL_DOMAINS), n), MAIL_DOMAINS),
             ),
         }
     )

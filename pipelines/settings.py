@@ -22,6 +22,8 @@ KPI_IDS = (
     "capa_timeliness",
 )
 SURVEY_TYPES = ("post_service", "periodic")
+ROLES = ("admin", "management", "department_manager", "quality", "customer_service")
+AUTH_MODES = ("none", "local", "oidc")
 
 
 class SettingsError(ValueError):
@@ -48,6 +50,23 @@ class SurveyItem:
 
 
 @dataclass(frozen=True)
+class AuthSettings:
+    """[auth] (SPEC §9): who may sign in and how. `users_file` is resolved against the repository."""
+
+    mode: str = "none"
+    default_role: str = "admin"
+    users_file: Path = ROOT / "config" / "users.toml"
+    idle_minutes: int = 30
+    lockout_failures: int = 5
+    lockout_minutes: int = 15
+    roles_claim: str | None = None
+
+    def get(self, key: str, default=None):
+        """Read a key as from the [auth] table itself (callers written against the mapping)."""
+        return getattr(self, key, default)
+
+
+@dataclass(frozen=True)
 class Settings:
     path: Path
     time_zone: str
@@ -64,7 +83,7 @@ class Settings:
     root_causes: dict[str, str]
     significance: float
     small_n: int
-    auth: dict = field(default_factory=dict)
+    auth: AuthSettings = field(default_factory=AuthSettings)
 
     def dbt_vars(self, as_of: str) -> dict:
         """Scalar settings handed to dbt as vars; tabular ones go in as settings tables (build.py)."""
@@ -113,6 +132,41 @@ def _positive(table: dict, key: str, where: str, path: Path) -> float:
     if value <= 0:
         raise SettingsError(f"{path}: key '{where}.{key}' must be > 0, got {value}")
     return value
+
+
+def _auth(raw: dict, path: Path) -> AuthSettings:
+    table = raw.get("auth", {})
+    if not isinstance(table, dict):
+        raise SettingsError(f"{path}: key 'auth' must be a table")
+    if "enabled" in table:
+        raise SettingsError(f"{path}: key 'auth.enabled' is replaced by auth.mode ({', '.join(AUTH_MODES)})")
+    known = set(AuthSettings.__dataclass_fields__)
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise SettingsError(f"{path}: key 'auth.{unknown[0]}' is not a known key ({', '.join(sorted(known))})")
+    defaults = AuthSettings()
+    values = {}
+    for key in ("mode", "default_role", "users_file", "roles_claim"):
+        if key in table:
+            values[key] = _get(table, key, "auth", str, path)
+    for key in ("idle_minutes", "lockout_failures", "lockout_minutes"):
+        if key in table:
+            values[key] = _get(table, key, "auth", int, path)
+            if values[key] <= 0:
+                raise SettingsError(f"{path}: key 'auth.{key}' must be > 0, got {values[key]}")
+    mode = values.get("mode", defaults.mode)
+    if mode not in AUTH_MODES:
+        raise SettingsError(f"{path}: key 'auth.mode' must be one of {', '.join(AUTH_MODES)}, got {mode!r}")
+    role = values.get("default_role", defaults.default_role)
+    if role not in ROLES:
+        raise SettingsError(f"{path}: key 'auth.default_role' must be one of {', '.join(ROLES)}, got {role!r}")
+    if "users_file" in values:
+        if not values["users_file"].strip():
+            raise SettingsError(f"{path}: key 'auth.users_file' must name a file")
+        values["users_file"] = ROOT / Path(values["users_file"]).expanduser()
+    if "roles_claim" in values and not values["roles_claim"].strip():
+        raise SettingsError(f"{path}: key 'auth.roles_claim' must name an ID-token claim, or be left out")
+    return AuthSettings(**values)
 
 
 def load_settings(path: str | Path | None = None) -> Settings:
@@ -220,7 +274,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         root_causes=dict(roots),
         significance=_fraction(stats, "significance", "statistics", path),
         small_n=_get(stats, "small_n", "statistics", int, path),
-        auth=dict(raw.get("auth", {})),
+        auth=_auth(raw, path),
     )
 
 

@@ -1,12 +1,13 @@
 # The README's commands. `make run`: set up, build the demo warehouse, serve the dashboard.
 # `make test`: set up, then every test. `make bench`: the benchmark (prints its figures).
+# `make oidc`: the OpenID provider the sign-in tests start (npm package oidc-provider, under node).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 export DO_NOT_TRACK := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup system run test bench demo clean
+.PHONY: setup system oidc run test bench demo clean
 
 setup: $(VENV)/.installed
 
@@ -25,6 +26,15 @@ system:
 	    --no-install-recommends chromium fonts-noto-cjk fonts-wqy-microhei fontconfig >/dev/null; \
 	  else echo "note: run 'sudo make system' for chromium and CJK fonts (reports and browser tests)"; fi; }
 
+# The test OpenID provider's packages, exactly as locked, from the npm registry; no install scripts run.
+OIDC := tests/e2e/oidc
+oidc: $(OIDC)/node_modules/.package-lock.json
+
+$(OIDC)/node_modules/.package-lock.json: $(OIDC)/package.json $(OIDC)/package-lock.json
+	@command -v npm >/dev/null || { echo "error: the sign-in tests need node >= 20 and npm (https://nodejs.org)"; exit 1; }
+	npm ci --prefix $(OIDC) --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 demo: setup
 	$(BIN)/python -m pipelines demo
 
@@ -32,7 +42,7 @@ run: setup system
 	test -f data/warehouse.duckdb || $(BIN)/python -m pipelines demo
 	$(BIN)/python -m dashboard.serve --server.port 8501 --server.headless true
 
-test: setup system
+test: setup system oidc
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q

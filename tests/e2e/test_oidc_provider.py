@@ -35,9 +35,9 @@ def _login_form(page: str) -> str:
     return html.unescape(match[1])
 
 
-def _sign_in(provider, login: str, password: str, scope="openid email profile"):
+def _sign_in(provider, login: str, password: str, scope="openid email profile", browser=None, **params):
     """Run the flow as a browser would, up to the redirect back to the client; returns the
-    OAuth client, the code verifier, the nonce and the last response."""
+    OAuth client, the code verifier, the nonce, the state and the last response."""
     meta = provider.metadata()
     client = OAuth2Session(
         provider.client_id,
@@ -47,8 +47,10 @@ def _sign_in(provider, login: str, password: str, scope="openid email profile"):
         code_challenge_method="S256",
     )
     verifier, nonce = secrets.token_urlsafe(48), secrets.token_urlsafe(16)
-    url, state = client.create_authorization_url(meta["authorization_endpoint"], code_verifier=verifier, nonce=nonce)
-    browser = requests.Session()
+    url, state = client.create_authorization_url(
+        meta["authorization_endpoint"], code_verifier=verifier, nonce=nonce, **params
+    )
+    browser = browser or requests.Session()
     page = browser.get(url, timeout=10)
     assert page.status_code == 200 and "/interaction/" in page.url
     response = browser.post(
@@ -57,13 +59,23 @@ def _sign_in(provider, login: str, password: str, scope="openid email profile"):
         allow_redirects=False,
         timeout=10,
     )
-    while response.is_redirect and not response.headers["location"].startswith(provider.redirect_uri):
-        response = browser.get(urljoin(response.url, response.headers["location"]), allow_redirects=False, timeout=10)
-    return client, verifier, nonce, state, response
+    while True:
+        if response.is_redirect and not response.headers["location"].startswith(provider.redirect_uri):
+            response = browser.get(
+                urljoin(response.url, response.headers["location"]), allow_redirects=False, timeout=10
+            )
+        elif "document.forms[0].submit()" in response.text:
+            # Signing in as another account than the provider's session ends that session first,
+            # through a form a browser submits by script.
+            action = re.search(r'<form method="post" action="([^"]+)"', response.text)[1]
+            fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', response.text))
+            response = browser.post(html.unescape(action), data=fields, allow_redirects=False, timeout=10)
+        else:
+            return client, verifier, nonce, state, response
 
 
-def _id_token_claims(provider, login: str, scope="openid email profile") -> dict:
-    client, verifier, nonce, state, response = _sign_in(provider, login, provider.password, scope)
+def _id_token_claims(provider, login: str, scope="openid email profile", **params) -> dict:
+    client, verifier, nonce, state, response = _sign_in(provider, login, provider.password, scope, **params)
     back = response.headers["location"]
     query = parse_qs(urlparse(back).query)
     assert query["state"] == [state] and query["iss"] == [provider.issuer] and query["code"]
@@ -98,6 +110,17 @@ def test_code_flow_gives_a_signed_id_token_with_the_verified_email(provider):
         True,
         "Li Na",
     )
+
+
+def test_st_login_request_with_pkce_and_select_account_shows_the_form_each_time(provider):
+    # st.login sends prompt=select_account and, as discovery offers S256, a PKCE challenge.
+    browser = requests.Session()
+    *_, first = _sign_in(provider, "li.na@example.com", provider.password, browser=browser, prompt="select_account")
+    assert first.headers["location"].startswith(provider.redirect_uri + "?code=")
+    *_, second = _sign_in(provider, "chen.jie@example.com", provider.password, browser=browser, prompt="select_account")
+    assert second.headers["location"].startswith(provider.redirect_uri + "?code=")
+    claims = _id_token_claims(provider, "chen.jie@example.com", prompt="select_account")
+    assert (claims["sub"], claims["email"], claims["email_verified"]) == ("chen.jie", "chen.jie@example.com", True)
 
 
 def test_unverified_account_says_so_in_its_id_token(provider):

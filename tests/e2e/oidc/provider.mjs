@@ -11,7 +11,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 
-import Provider from 'oidc-provider';
+import Provider, { interactionPolicy } from 'oidc-provider';
 
 const { values: args } = parseArgs({
   options: {
@@ -47,6 +47,11 @@ function samePassword(given) {
 const issuer = `http://127.0.0.1:${args.port}`;
 const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'test-signing-key', use: 'sig', alg: 'RS256' };
+
+// st.login asks for prompt=select_account, as real providers offer: the login form answers it
+// (the user picks the account by signing in with it), so every st.login shows the form.
+const policy = interactionPolicy.base();
+policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }), 0);
 
 const provider = new Provider(issuer, {
   clients: [
@@ -102,7 +107,7 @@ const provider = new Provider(issuer, {
     }
     return { accountId: id, claims: async () => ({ sub: id, ...ACCOUNTS[id] }) };
   },
-  interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
+  interactions: { policy, url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   ttl: { Session: 3600, Interaction: 600, Grant: 3600, AccessToken: 600, AuthorizationCode: 60, IdToken: 3600 },
 });
 
@@ -153,7 +158,8 @@ async function interaction(req, res) {
     if (!samePassword(form.get('password')) || !accountId) {
       return send(res, 200, loginPage(uid, 'Invalid e-mail or password.'));
     }
-    return provider.interactionFinished(req, res, { login: { accountId } }, { mergeWithLastSubmission: false });
+    const result = { select_account: {}, login: { accountId } };
+    return provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
   }
   return send(res, 405, '<p>Method not allowed</p>');
 }

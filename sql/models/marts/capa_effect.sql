@@ -39,8 +39,8 @@ matches as (
     from capas
     inner join complaints as others
         on capas.root_cause_category = others.root_cause_category
-        and others.received_at >= capas.before_from
-        and others.received_at < capas.after_until
+        and capas.before_from <= others.received_at
+        and capas.after_until > others.received_at
     where capas.product_model is null or others.product_model = capas.product_model
     group by capas.complaint_id
 

@@ -1,5 +1,5 @@
 """Helpers of the Complaints page (and the other pages of that helper set): value labels, the KPI
-cards of a range with their event drill-down, and the CAPA-effect verdicts (SPEC §7.4, §8).
+cards of a range with their event drill-down (SPEC §7.4).
 No SQL here: data comes from dashboard.data."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from dashboard import components, data, stats
+from dashboard import components, data
 from dashboard.i18n import TEXT, lang, t
 
 EVENT_COLUMNS = (
@@ -132,37 +132,6 @@ def events_table(df: pd.DataFrame, name: str, key: str) -> None:
     if len(df) >= 5000:
         st.caption(t("shown_limited", n=5000))
     components.table(out.rename(columns={c: t(c) for c in out.columns}), name, key)
-
-
-def capa_verdicts(df: pd.DataFrame, alpha: float) -> pd.DataFrame:
-    """The CAPA-effect test (stats.capa_effect, vectorised as stats.capa_effect_many) per completed
-    CAPA whose after-window is complete: verdict effective / not_shown / too_few, with rate ratio,
-    its exact 95% interval and p. pending while the after-window is not complete at the as-of time
-    (rate ratio over the days observed so far, no test); no_root_cause without counts."""
-    out = df.copy()
-    for k in ("rate_ratio", "ratio_low", "ratio_high", "p_value"):
-        out[k] = math.nan
-    out["verdict"] = pd.Series("pending", index=out.index, dtype=object)
-    before = pd.to_numeric(df["complaints_before"], errors="coerce")
-    after = pd.to_numeric(df["complaints_after"], errors="coerce")
-    observed = pd.to_numeric(df["after_days_observed"], errors="coerce")
-    days = pd.to_numeric(df["window_days"], errors="coerce")
-    no_cause = before.isna()
-    pending = ~no_cause & (df["is_pending"].fillna(True).astype(bool) | observed.isna() | (observed <= 0))
-    done = ~no_cause & ~pending
-    out.loc[no_cause, "verdict"] = "no_root_cause"
-    if done.any():
-        res = stats.capa_effect_many(before[done], after[done], days[done], observed[done], alpha=alpha)
-        res.index = out.index[done]
-        for k in ("rate_ratio", "ratio_low", "ratio_high", "p_value", "verdict"):
-            out.loc[done, k] = res[k]
-    seen = pending & (observed > 0)
-    if seen.any():
-        rate_after, rate_before = after[seen] / observed[seen], before[seen] / days[seen]
-        ratio = rate_after / rate_before.where(rate_before > 0)
-        ratio[(rate_before == 0) & (rate_after > 0)] = math.inf
-        out.loc[seen, "rate_ratio"] = ratio
-    return out
 
 
 def ratio_text(value) -> str:

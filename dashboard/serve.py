@@ -36,7 +36,6 @@ def preload() -> None:
             filters,
             i18n,
             kpi_parts,
-            satisfaction_parts,
             stats,
         )
 

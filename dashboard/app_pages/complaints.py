@@ -7,7 +7,6 @@ import streamlit as st
 
 from dashboard import charts, components, data, stats
 from dashboard.complaints_parts import (
-    capa_verdicts,
     kpi_section,
     label,
     mapped,
@@ -377,7 +376,7 @@ with tab_capa:
     if effect.empty:
         components.empty()
     else:
-        effect = capa_verdicts(effect, components.SETTINGS.significance)
+        effect = stats.capa_verdicts(effect, components.SETTINGS.significance)
         tally = effect["verdict"].value_counts()
         st.caption(
             " · ".join(

@@ -10,7 +10,6 @@ import streamlit as st
 from dashboard import access, charts, components, data, stats
 from dashboard.complaints_parts import label, mapped, missing, month_text
 from dashboard.i18n import lang, t
-from dashboard.satisfaction_parts import spearman_from_counts, t_interval
 
 SETTINGS = components.SETTINGS
 TARGET = SETTINGS.composite_target  # no survey target is configured: the 服务满意率 target is the reference
@@ -179,7 +178,7 @@ with tab_items:
     if scores.empty:
         components.empty()
     else:
-        bounds = [t_interval(m, s, n) for m, s, n in zip(scores["mean"], scores["sd"], scores["n"], strict=True)]
+        bounds = [stats.t_interval(m, s, n) for m, s, n in zip(scores["mean"], scores["sd"], scores["n"], strict=True)]
         scores["low"], scores["high"] = [b[0] for b in bounds], [b[1] for b in bounds]
         scores["label"] = [
             item_names.get((a, b), b) for a, b in zip(scores["survey_type"], scores["item"], strict=True)
@@ -318,7 +317,7 @@ with tab_ipa:
     if counts.empty:
         components.empty()
     else:
-        ipa = stats.ipa_quadrants(spearman_from_counts(counts, names))
+        ipa = stats.ipa_quadrants(stats.spearman_from_counts(counts, names))
         ipa["label"] = [item_names.get((stype, i), i) for i in ipa["item"]]
         responses = int(overall.loc[overall["survey_type"] == stype, "responses"].sum())
         st.caption(t("sat_ipa_note", n=responses))

@@ -14,10 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import components, data, stats
-from dashboard.complaints_parts import capa_verdicts
 from dashboard.i18n import t
 from dashboard.report.model import ReportError
-from dashboard.satisfaction_parts import spearman_from_counts, t_interval
 from pipelines.build import warehouse_path
 from pipelines.settings import Settings, data_dir, load_settings
 
@@ -184,7 +182,7 @@ def _complaints(ident: tuple, f: data.Filters, settings: Settings) -> dict:
         "pareto": data.complaint_pareto(ident, f),
         "severity": data.complaint_severity(ident, f),
         "capa_status": data.capa_status_counts(ident, f),
-        "capa_effect": capa_verdicts(data.capa_effect(ident, f), settings.significance),
+        "capa_effect": stats.capa_verdicts(data.capa_effect(ident, f), settings.significance),
         "overdue": overdue.sort_values(["days_open", "complaint_id"], ascending=[False, True]),
     }
 
@@ -193,7 +191,8 @@ def _satisfaction(ident: tuple, f: data.Filters) -> dict:
     items = data.survey_items(ident)
     item_stats = data.survey_item_stats(ident, f).merge(items, on=["survey_type", "item"], how="left")
     bounds = [
-        t_interval(m, s, int(n)) for m, s, n in zip(item_stats["mean"], item_stats["sd"], item_stats["n"], strict=True)
+        stats.t_interval(m, s, int(n))
+        for m, s, n in zip(item_stats["mean"], item_stats["sd"], item_stats["n"], strict=True)
     ]
     item_stats["ci_low"] = [b[0] for b in bounds]
     item_stats["ci_high"] = [b[1] for b in bounds]
@@ -203,7 +202,7 @@ def _satisfaction(ident: tuple, f: data.Filters) -> dict:
         counts = data.survey_item_overall(ident, f, survey_type)
         if counts.empty:
             continue
-        imp = stats.ipa_quadrants(spearman_from_counts(counts, names))
+        imp = stats.ipa_quadrants(stats.spearman_from_counts(counts, names))
         drivers[survey_type] = imp.merge(items[items["survey_type"] == survey_type], on="item", how="left")
     return {
         "groups": data.survey_groups(ident, f, "all"),

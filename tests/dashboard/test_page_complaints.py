@@ -228,7 +228,7 @@ def test_vectorised_capa_effect_equals_the_single_test():
 def test_capa_verdicts_mark_pending_and_missing_root_causes():
     import pandas as pd
 
-    from dashboard.complaints_parts import capa_verdicts
+    from dashboard.stats import capa_verdicts
 
     df = pd.DataFrame(
         {

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import stats
-from dashboard.satisfaction_parts import spearman_from_counts, t_interval
+from dashboard.stats import spearman_from_counts, t_interval
 from tests.dashboard import pages as ui
 
 PAGE = "app_pages/satisfaction.py"
@@ -189,7 +189,7 @@ def test_spearman_from_counts_equals_the_direct_computation():
 
 
 def test_page_source_shows_user_text_only_as_text():
-    for name in ("dashboard/app_pages/satisfaction.py", "dashboard/satisfaction_parts.py"):
+    for name in ("dashboard/app_pages/satisfaction.py", "dashboard/stats/drivers.py"):
         source = (ui.ROOT / name).read_text(encoding="utf-8")
         assert "unsafe_allow_html" not in source and "st.html" not in source and "st.markdown" not in source
 

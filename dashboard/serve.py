@@ -30,13 +30,12 @@ def preload() -> None:
             access,
             charts,
             complaints_parts,
-            components,
             data,
             export,
-            filters,
             i18n,
-            kpi_parts,
+            sidebar,
             stats,
+            ui,
         )
 
         pio.to_json(go.Figure(go.Bar(x=["a"], y=[1])), validate=True)

@@ -9,12 +9,12 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run` puts only dashboard/ on the path
 
-from dashboard import data, filters  # noqa: E402
+from dashboard import data, sidebar  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
 
 st.set_page_config(page_title="售后服务质量 · After-sales quality", layout="wide")
 
-filters.language_picker()
+sidebar.language_picker()
 PAGES = [
     st.Page("app_pages/overview.py", title=t("page_overview"), url_path="overview", default=True),
     st.Page("app_pages/departments.py", title=t("page_departments"), url_path="departments"),
@@ -33,7 +33,7 @@ if missing:
     st.stop()
 st.session_state["ident"] = ident
 try:
-    st.session_state["filters"] = filters.sidebar(ident)
+    st.session_state["filters"] = sidebar.filters(ident)
 
     st.title(t("app_title"))
     if ident is None:

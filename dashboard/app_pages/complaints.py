@@ -5,17 +5,8 @@ the complaint KPIs with their events, and a drill-down list. User text is shown 
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, components, data, stats
-from dashboard.complaints_parts import (
-    kpi_section,
-    label,
-    mapped,
-    missing,
-    month_text,
-    ratio_text,
-    root_cause_label,
-    yes_no,
-)
+from dashboard import charts, data, stats, ui
+from dashboard.complaints_parts import kpi_section
 from dashboard.i18n import t
 
 LIST_LIMIT = 1000  # the latest complaints in the list; narrow it by a value to see older ones
@@ -27,7 +18,7 @@ DAYS = st.column_config.NumberColumn(format="%.1f")
 ident, f = st.session_state.get("ident"), st.session_state.get("filters")
 st.header(t("page_complaints"))
 if ident is None or f is None or f.start is None:
-    components.empty()
+    ui.empty()
     st.stop()
 
 meta = data.meta(ident)
@@ -63,10 +54,10 @@ with tab_pareto:
     st.subheader(t("cp_pareto"))
     pareto = view["pareto"].copy()
     if pareto.empty:
-        components.empty()
+        ui.empty()
     else:
         pareto["label"] = [
-            root_cause_label(a, b) for a, b in zip(pareto["root_cause_category"], pareto["name_zh"], strict=True)
+            ui.root_cause_label(a, b) for a, b in zip(pareto["root_cause_category"], pareto["name_zh"], strict=True)
         ]
         st.plotly_chart(
             charts.pareto(
@@ -98,7 +89,7 @@ with tab_pareto:
             }
         )
         st.caption(t("cp_pick_cause"))
-        picked = components.table(
+        picked = ui.table(
             shown,
             "complaint_pareto",
             "cp_pareto",
@@ -109,25 +100,26 @@ with tab_pareto:
             cause = pareto.iloc[picked]
             st.text(t("cp_complaints_of", cause=cause["label"]))
             drill = data.complaint_list(ident, f, "root_cause_category", cause["root_cause_category"])
-            components.table(
+            ui.table(
                 drill[["complaint_id", "received_at", "category", "product_model", "root_cause", "description"]]
-                .assign(category=lambda d: mapped(d["category"], lambda v: label("cat", v)))
+                .assign(category=lambda d: ui.mapped(d["category"], lambda v: ui.label("cat", v)))
                 .rename(columns=lambda col: t(f"cp_col_{col}")),
                 f"complaints_{cause['root_cause_category']}",
                 "cp_pareto_drill",
             )
 
     st.subheader(t("cp_recurring"))
-    st.caption(t("cp_recurring_note", days=components.SETTINGS.windows["recurrence_days"]))
+    st.caption(t("cp_recurring_note", days=ui.SETTINGS.windows["recurrence_days"]))
     rec = view["recurring"]
     if rec.empty:
-        components.empty()
+        ui.empty()
     else:
-        components.table(
+        ui.table(
             pd.DataFrame(
                 {
                     t("cp_root_cause"): [
-                        root_cause_label(a, b) for a, b in zip(rec["root_cause_category"], rec["name_zh"], strict=True)
+                        ui.root_cause_label(a, b)
+                        for a, b in zip(rec["root_cause_category"], rec["name_zh"], strict=True)
                     ],
                     t("cp_col_product_model"): rec["product_model"],
                     t("cp_complaints"): rec["complaints"],
@@ -144,10 +136,10 @@ with tab_matrix:
     st.subheader(t("cp_matrix"))
     matrix = view["matrix"].copy()
     if matrix.empty:
-        components.empty()
+        ui.empty()
     else:
-        matrix["category"] = mapped(matrix["category"], lambda v: label("cat", v))
-        matrix["department"] = mapped(matrix["department"], lambda v: v or t("cp_unassigned"))
+        matrix["category"] = ui.mapped(matrix["category"], lambda v: ui.label("cat", v))
+        matrix["department"] = ui.mapped(matrix["department"], lambda v: v or t("cp_unassigned"))
         st.plotly_chart(
             charts.heatmap(
                 matrix,
@@ -167,13 +159,13 @@ with tab_matrix:
     st.subheader(t("cp_severity_mix"))
     sev = view["severity"].copy()
     if sev.empty:
-        components.empty()
+        ui.empty()
     else:
-        sev["month"] = month_text(sev["month"])
+        sev["month"] = ui.month_text(sev["month"])
         # every month × severity (zeros included) in the fixed order: the same colour per severity
         grid = pd.MultiIndex.from_product([sorted(sev["month"].unique()), SEVERITIES], names=["month", "severity"])
         sev = sev.set_index(["month", "severity"])["complaints"].reindex(grid, fill_value=0).reset_index()
-        sev["severity"] = mapped(sev["severity"], lambda v: label("sev", v))
+        sev["severity"] = ui.mapped(sev["severity"], lambda v: ui.label("sev", v))
         st.plotly_chart(
             charts.bars(
                 sev,
@@ -200,9 +192,9 @@ with tab_rate:
     st.subheader(t("cp_rate"))
     rate = view["rate"].copy()
     if rate.empty:
-        components.empty()
+        ui.empty()
     else:
-        rate["month"] = month_text(rate["month"])
+        rate["month"] = ui.month_text(rate["month"])
         rate["rate"] = [
             c_ / n if n else float("nan") for c_, n in zip(rate["complaints"], rate["tickets"], strict=True)
         ]
@@ -238,14 +230,14 @@ with tab_rate:
         st.caption(
             t(
                 "cp_rate_note",
-                rate=components.pct(tot_c / tot_n if tot_n else float("nan"), 2),
-                low=components.pct(low, 2),
-                high=components.pct(high, 2),
+                rate=ui.pct(tot_c / tot_n if tot_n else float("nan"), 2),
+                low=ui.pct(low, 2),
+                high=ui.pct(high, 2),
                 c=tot_c,
                 n=tot_n,
             )
         )
-        components.table(
+        ui.table(
             pd.DataFrame(
                 {
                     t("month"): rate["month"],
@@ -253,8 +245,7 @@ with tab_rate:
                     t("cp_tickets"): rate["tickets"],
                     t("cp_rate_axis"): rate["rate"],
                     t("ci"): [
-                        f"{components.pct(a, 2)} – {components.pct(b, 2)}"
-                        for a, b in zip(rate["ci_low"], rate["ci_high"], strict=True)
+                        f"{ui.pct(a, 2)} – {ui.pct(b, 2)}" for a, b in zip(rate["ci_low"], rate["ci_high"], strict=True)
                     ],
                 }
             ),
@@ -267,9 +258,9 @@ with tab_rate:
     st.caption(t("cp_close_time_note"))
     by_month = view["close_month"].copy()
     if by_month.empty:
-        components.empty()
+        ui.empty()
     else:
-        by_month["month"] = month_text(by_month["grp"])
+        by_month["month"] = ui.month_text(by_month["grp"])
         st.plotly_chart(
             charts.bars(
                 by_month,
@@ -292,10 +283,10 @@ with tab_rate:
             key="cp_close_chart",
         )
         by_cat = view["close_category"]
-        components.table(
+        ui.table(
             pd.DataFrame(
                 {
-                    t("cp_category"): mapped(by_cat["grp"], lambda v: label("cat", v)),
+                    t("cp_category"): ui.mapped(by_cat["grp"], lambda v: ui.label("cat", v)),
                     t("cp_closed"): by_cat["n"],
                     t("cp_median_days"): by_cat["median"],
                     t("cp_p25"): by_cat["p25"],
@@ -317,18 +308,18 @@ with tab_open:
     st.subheader(t("cp_open"))
     st.caption(t("cp_open_help", as_of=f"{meta['as_of']:%Y-%m-%d %H:%M}"))
     if open_df.empty:
-        components.empty(t("cp_none_open"))
+        ui.empty(t("cp_none_open"))
     else:
-        components.table(
+        ui.table(
             pd.DataFrame(
                 {
                     t("cp_col_complaint_id"): open_df["complaint_id"],
-                    t("cp_col_severity"): mapped(open_df["severity"], lambda v: label("sev", v)),
-                    t("cp_overdue"): mapped(open_df["is_overdue"], yes_no),
+                    t("cp_col_severity"): ui.mapped(open_df["severity"], lambda v: ui.label("sev", v)),
+                    t("cp_overdue"): ui.mapped(open_df["is_overdue"], ui.yes_no),
                     t("cp_col_received_at"): open_df["received_at"],
                     t("due_at"): open_df["due_at"],
                     t("cp_days_open"): open_df["days_open"],
-                    t("cp_category"): mapped(open_df["category"], lambda v: label("cat", v)),
+                    t("cp_category"): ui.mapped(open_df["category"], lambda v: ui.label("cat", v)),
                     t("cp_department"): open_df["responsible_department"],
                     t("cp_col_customer_name"): open_df["customer_name"],
                     t("region"): open_df["region"],
@@ -349,11 +340,13 @@ with tab_capa:
     counts = {s: int(status.loc[status["capa_status"] == s, "complaints"].sum()) for s in CAPA_STATUSES}
     cols = st.columns(len(CAPA_STATUSES))
     for col, s in zip(cols, CAPA_STATUSES, strict=True):
-        col.metric(label("capa", s), f"{counts[s]:,}", border=True)
+        col.metric(ui.label("capa", s), f"{counts[s]:,}", border=True)
     if status.empty:
-        components.empty(t("cp_no_capa"))
+        ui.empty(t("cp_no_capa"))
     else:
-        bars = pd.DataFrame({"status": [label("capa", s) for s in CAPA_STATUSES], "complaints": list(counts.values())})
+        bars = pd.DataFrame(
+            {"status": [ui.label("capa", s) for s in CAPA_STATUSES], "complaints": list(counts.values())}
+        )
         st.plotly_chart(
             charts.bars(
                 bars,
@@ -370,17 +363,17 @@ with tab_capa:
         )
 
     st.subheader(t("cp_capa_effect"))
-    days = components.SETTINGS.windows["capa_effect_days"]
+    days = ui.SETTINGS.windows["capa_effect_days"]
     st.caption(t("cp_capa_effect_note", days=days))
     effect = view["capa_effect"]
     if effect.empty:
-        components.empty()
+        ui.empty()
     else:
-        effect = stats.capa_verdicts(effect, components.SETTINGS.significance)
+        effect = stats.capa_verdicts(effect, ui.SETTINGS.significance)
         tally = effect["verdict"].value_counts()
         st.caption(
             " · ".join(
-                f"{label('capa_verdict', v)}: {int(tally.get(v, 0))}"
+                f"{ui.label('capa_verdict', v)}: {int(tally.get(v, 0))}"
                 for v in ("effective", "not_shown", "too_few", "pending", "no_root_cause")
                 if tally.get(v)
             )
@@ -388,13 +381,13 @@ with tab_capa:
         if len(effect) > LIST_LIMIT:
             st.caption(t("cp_capa_limited", n=LIST_LIMIT, total=len(effect)))
             effect = effect.head(LIST_LIMIT)
-        components.table(
+        ui.table(
             pd.DataFrame(
                 {
                     t("cp_col_complaint_id"): effect["complaint_id"],
-                    t("cp_root_cause"): mapped(
+                    t("cp_root_cause"): ui.mapped(
                         list(zip(effect["root_cause_category"], effect["name_zh"], strict=True)),
-                        lambda ab: root_cause_label(*ab),
+                        lambda ab: ui.root_cause_label(*ab),
                     ),
                     t("cp_col_product_model"): effect["product_model"],
                     t("cp_department"): effect["responsible_department"],
@@ -404,14 +397,14 @@ with tab_capa:
                     t("cp_before"): effect["complaints_before"],
                     t("cp_after"): effect["complaints_after"],
                     t("cp_after_days"): effect["after_days_observed"],
-                    t("cp_rate_ratio"): mapped(effect["rate_ratio"], ratio_text),
+                    t("cp_rate_ratio"): ui.mapped(effect["rate_ratio"], ui.ratio_text),
                     t("ci"): [
-                        f"{ratio_text(a)} – {ratio_text(b)}" if not missing(a) else "—"
+                        f"{ui.ratio_text(a)} – {ui.ratio_text(b)}" if not ui.missing(a) else "—"
                         for a, b in zip(effect["ratio_low"], effect["ratio_high"], strict=True)
                     ],
                     t("p_value"): effect["p_value"],
-                    t("cp_verdict"): mapped(effect["verdict"], lambda v: label("capa_verdict", v)),
-                    t("cp_recorded_effective"): mapped(effect["capa_effective"], yes_no),
+                    t("cp_verdict"): ui.mapped(effect["verdict"], lambda v: ui.label("capa_verdict", v)),
+                    t("cp_recorded_effective"): ui.mapped(effect["capa_effective"], ui.yes_no),
                 }
             ),
             "capa_effect",
@@ -438,14 +431,14 @@ with tab_list:
         }[by]
         names = dict(zip(pareto["root_cause_category"], pareto["label"], strict=True)) if not pareto.empty else {}
         fmt = {
-            "category": lambda v: label("cat", v),
-            "severity": lambda v: label("sev", v),
+            "category": lambda v: ui.label("cat", v),
+            "severity": lambda v: ui.label("sev", v),
             "root_cause_category": lambda v: names.get(v, v),
         }.get(by, str)
         value = c2.selectbox(t("cp_list_value"), values, format_func=fmt, key=f"cp_list_value_{by}")
     items = view["list"] if value is None else data.complaint_list(ident, f, by, value, LIST_LIMIT)
     if items.empty:
-        components.empty()
+        ui.empty()
     else:
         if len(items) >= LIST_LIMIT:
             st.caption(t("cp_list_limited", n=LIST_LIMIT))
@@ -456,13 +449,13 @@ with tab_list:
             ("capa_status", "capa"),
             ("followup_result", "fu"),
         ):
-            shown[col] = mapped(shown[col], lambda v, p=prefix: label(p, v) if not missing(v) else "—")
-        shown["root_cause_category"] = mapped(shown["root_cause_category"], root_cause_label)
+            shown[col] = ui.mapped(shown[col], lambda v, p=prefix: ui.label(p, v) if not ui.missing(v) else "—")
+        shown["root_cause_category"] = ui.mapped(shown["root_cause_category"], ui.root_cause_label)
         for col in ("justified", "is_open", "is_overdue", "is_recurrence"):
-            shown[col] = mapped(shown[col], yes_no)
-        shown["channel"] = mapped(shown["channel"], lambda v: label("ch", v))
+            shown[col] = ui.mapped(shown[col], ui.yes_no)
+        shown["channel"] = ui.mapped(shown["channel"], lambda v: ui.label("ch", v))
         st.caption(t("cp_pick_complaint"))
-        picked = components.table(
+        picked = ui.table(
             shown.rename(columns=lambda col: t(f"cp_col_{col}")),
             "complaints",
             "cp_list_table",
@@ -473,4 +466,4 @@ with tab_list:
             row = items.iloc[picked]
             for col in ("complaint_id", "description", "root_cause", "capa_action"):
                 st.caption(t(f"cp_col_{col}"))
-                st.text("—" if missing(row[col]) else str(row[col]))
+                st.text("—" if ui.missing(row[col]) else str(row[col]))

@@ -7,11 +7,10 @@ import math
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, charts, components, data, stats
-from dashboard.complaints_parts import label, mapped, missing, month_text
+from dashboard import access, charts, data, stats, ui
 from dashboard.i18n import lang, t
 
-SETTINGS = components.SETTINGS
+SETTINGS = ui.SETTINGS
 TARGET = SETTINGS.composite_target  # no survey target is configured: the 服务满意率 target is the reference
 PCT = st.column_config.NumberColumn(format="percent")
 ONE = st.column_config.NumberColumn(format="%.1f")
@@ -21,14 +20,14 @@ LIST_LIMIT = 1000  # the latest dissatisfied responses / comments: a call list, 
 ident, f = st.session_state.get("ident"), st.session_state.get("filters")
 st.header(t("page_satisfaction"))
 if ident is None or f is None or f.start is None:
-    components.empty()
+    ui.empty()
     st.stop()
 if f.dim("channel"):
     st.caption("ℹ " + t("sat_no_channel"))
 
 
 def survey_label(v) -> str:
-    return label("survey", v)
+    return ui.label("survey", v)
 
 
 def rate_rows(df: pd.DataFrame) -> pd.DataFrame:
@@ -36,19 +35,19 @@ def rate_rows(df: pd.DataFrame) -> pd.DataFrame:
     out = df.rename(columns={"satisfied_responses": "successes", "rated_responses": "n"}).copy()
     out = out[out["n"] > 0]
     out["successes"], out["n"], out["target"] = out["successes"].astype(int), out["n"].astype(int), TARGET
-    return components.with_rates(out)
+    return ui.with_rates(out)
 
 
 # ---- the whole range, per survey type: satisfaction rate cards and CSI
 view = data.satisfaction_view(ident, f, LIST_LIMIT)  # every default query on one connection
 overall = view["all"]
 if overall.empty:
-    components.empty()
+    ui.empty()
     st.stop()
 st.caption(
     t(
         "sat_target_note",
-        target=components.pct(TARGET, 0),
+        target=ui.pct(TARGET, 0),
         threshold=SETTINGS.satisfied_threshold,
         lo=SETTINGS.scale_min,
         hi=SETTINGS.scale_max,
@@ -63,10 +62,10 @@ for i, (_, r) in enumerate(overall.iterrows()):
         if row.empty:
             st.metric(t("sat_rate_of", survey=name), "—", border=True)
         else:
-            components.kpi_card(t("sat_rate_of", survey=name), row.iloc[0].to_dict())
+            ui.kpi_card(t("sat_rate_of", survey=name), row.iloc[0].to_dict())
     cols[2 * i + 1].metric(
         t("sat_csi_of", survey=name),
-        "—" if missing(r["csi"]) else f"{r['csi']:.1f}",
+        "—" if ui.missing(r["csi"]) else f"{r['csi']:.1f}",
         border=True,
         help=t("sat_csi_help"),
     )
@@ -88,10 +87,10 @@ tab_month, tab_items, tab_tier, tab_ipa, tab_resp, tab_follow, tab_comments = st
 with tab_month:
     monthly = view["monthly"].copy()
     if monthly.empty:
-        components.empty()
+        ui.empty()
     else:
-        monthly["period"] = month_text(monthly["month"])
-        monthly["survey"] = mapped(monthly["survey_type"], survey_label)
+        monthly["period"] = ui.month_text(monthly["month"])
+        monthly["survey"] = ui.mapped(monthly["survey_type"], survey_label)
         rates = rate_rows(monthly)
         st.subheader(t("sat_rate_by_month"))
         st.plotly_chart(
@@ -141,7 +140,7 @@ with tab_month:
             on=["month", "survey_type"],
             how="left",
         )
-        components.table(
+        ui.table(
             pd.DataFrame(
                 {
                     t("month"): table["period"],
@@ -152,12 +151,10 @@ with tab_month:
                     t("sat_satisfied"): table["satisfied_responses"],
                     t("sat_rate"): table["rate"],
                     t("ci"): [
-                        f"{components.pct(a)} – {components.pct(b)}"
-                        for a, b in zip(table["ci_low"], table["ci_high"], strict=True)
+                        f"{ui.pct(a)} – {ui.pct(b)}" for a, b in zip(table["ci_low"], table["ci_high"], strict=True)
                     ],
                     t("met"): [
-                        components.verdict_text(r) if isinstance(r["verdict"], str) else "—"
-                        for _, r in table.iterrows()
+                        ui.verdict_text(r) if isinstance(r["verdict"], str) else "—" for _, r in table.iterrows()
                     ],
                 }
             ),
@@ -176,14 +173,14 @@ with tab_items:
     scores = view["item_stats"]
     scores = scores[scores["n"] > 0].copy()
     if scores.empty:
-        components.empty()
+        ui.empty()
     else:
         bounds = [stats.t_interval(m, s, n) for m, s, n in zip(scores["mean"], scores["sd"], scores["n"], strict=True)]
         scores["low"], scores["high"] = [b[0] for b in bounds], [b[1] for b in bounds]
         scores["label"] = [
             item_names.get((a, b), b) for a, b in zip(scores["survey_type"], scores["item"], strict=True)
         ]
-        scores["survey"] = mapped(scores["survey_type"], survey_label)
+        scores["survey"] = ui.mapped(scores["survey_type"], survey_label)
         st.caption(t("sat_items_note", lo=SETTINGS.scale_min, hi=SETTINGS.scale_max))
         st.plotly_chart(
             charts.bars(
@@ -207,7 +204,7 @@ with tab_items:
             ),
             key="sat_items_chart",
         )
-        components.table(
+        ui.table(
             pd.DataFrame(
                 {
                     t("sat_survey_type"): scores["survey"],
@@ -231,10 +228,10 @@ with tab_tier:
     st.subheader(t("sat_tiers"))
     tiers = view["tiers"].copy()
     if tiers.empty:
-        components.empty()
+        ui.empty()
     else:
-        tiers["tier"] = mapped(tiers["customer_tier"], lambda v: label("tier", v))
-        tiers["survey"] = mapped(tiers["survey_type"], survey_label)
+        tiers["tier"] = ui.mapped(tiers["customer_tier"], lambda v: ui.label("tier", v))
+        tiers["survey"] = ui.mapped(tiers["survey_type"], survey_label)
         tr = rate_rows(tiers)
         st.plotly_chart(
             charts.bars(
@@ -283,7 +280,7 @@ with tab_tier:
             on=["customer_tier", "survey_type"],
             how="left",
         )
-        components.table(
+        ui.table(
             pd.DataFrame(
                 {
                     t("customer_tier"): table["tier"],
@@ -293,12 +290,10 @@ with tab_tier:
                     t("sat_rated"): table["rated_responses"],
                     t("sat_rate"): table["rate"],
                     t("ci"): [
-                        f"{components.pct(a)} – {components.pct(b)}"
-                        for a, b in zip(table["ci_low"], table["ci_high"], strict=True)
+                        f"{ui.pct(a)} – {ui.pct(b)}" for a, b in zip(table["ci_low"], table["ci_high"], strict=True)
                     ],
                     t("met"): [
-                        components.verdict_text(r) if isinstance(r["verdict"], str) else "—"
-                        for _, r in table.iterrows()
+                        ui.verdict_text(r) if isinstance(r["verdict"], str) else "—" for _, r in table.iterrows()
                     ],
                 }
             ),
@@ -315,7 +310,7 @@ with tab_ipa:
     counts = view["item_overall"].get(stype, pd.DataFrame())
     names = list(items.loc[items["survey_type"] == stype, "item"])
     if counts.empty:
-        components.empty()
+        ui.empty()
     else:
         ipa = stats.ipa_quadrants(stats.spearman_from_counts(counts, names))
         ipa["label"] = [item_names.get((stype, i), i) for i in ipa["item"]]
@@ -342,7 +337,7 @@ with tab_ipa:
             ),
             key="sat_ipa_chart",
         )
-        components.table(
+        ui.table(
             pd.DataFrame(
                 {
                     t("sat_item"): ipa["label"],
@@ -350,7 +345,7 @@ with tab_ipa:
                     t("p_value"): ipa["p_value"],
                     t("n"): ipa["n"],
                     t("sat_performance"): ipa["performance"],
-                    t("sat_quadrant"): mapped(
+                    t("sat_quadrant"): ui.mapped(
                         ipa["quadrant"], lambda q: t(f"sat_q_{q}") if isinstance(q, str) else "—"
                     ),
                 }
@@ -370,9 +365,9 @@ with tab_resp:
     st.caption(t("sat_response_note"))
     cov = view["coverage"].copy()
     if cov.empty:
-        components.empty()
+        ui.empty()
     else:
-        cov["month"] = month_text(cov["month"])
+        cov["month"] = ui.month_text(cov["month"])
         cov["rate"] = [r / n if n else math.nan for r, n in zip(cov["responses"], cov["tickets"], strict=True)]
         b = [
             stats.wilson(r, n) if 0 < n and r <= n else (math.nan, math.nan)
@@ -401,17 +396,14 @@ with tab_resp:
             ),
             key="sat_resp_chart",
         )
-        components.table(
+        ui.table(
             pd.DataFrame(
                 {
                     t("month"): cov["month"],
                     t("sat_post_responses"): cov["responses"],
                     t("sat_resolved"): cov["tickets"],
                     t("sat_response_rate_axis"): cov["rate"],
-                    t("ci"): [
-                        f"{components.pct(a)} – {components.pct(c)}"
-                        for a, c in zip(cov["ci_low"], cov["ci_high"], strict=True)
-                    ],
+                    t("ci"): [f"{ui.pct(a)} – {ui.pct(c)}" for a, c in zip(cov["ci_low"], cov["ci_high"], strict=True)],
                 }
             ),
             "survey_response_rate",
@@ -421,10 +413,10 @@ with tab_resp:
     times = view["response_times"]
     if not times.empty:
         st.caption(t("sat_times_note"))
-        components.table(
+        ui.table(
             pd.DataFrame(
                 {
-                    t("sat_survey_type"): mapped(times["survey_type"], survey_label),
+                    t("sat_survey_type"): ui.mapped(times["survey_type"], survey_label),
                     t("sat_responses"): times["responses"],
                     t("sat_with_sent"): times["with_sent_at"],
                     t("sat_share_sent"): times["with_sent_at"] / times["responses"],
@@ -443,19 +435,19 @@ with tab_follow:
     st.caption(t("sat_followup_note", threshold=SETTINGS.satisfied_threshold))
     low = view["dissatisfied"]
     if low.empty:
-        components.empty()
+        ui.empty()
     else:
         if len(low) >= LIST_LIMIT:
             st.caption(t("shown_limited", n=LIST_LIMIT))
         low = access.contacts(low)
         st.caption(t("sat_pick_comment"))
-        picked = components.table(
+        picked = ui.table(
             pd.DataFrame(
                 {
                     t("sat_responded_at"): low["responded_at"],
-                    t("sat_survey_type"): mapped(low["survey_type"], survey_label),
+                    t("sat_survey_type"): ui.mapped(low["survey_type"], survey_label),
                     t("sat_customer"): low["customer_name"],
-                    t("customer_tier"): mapped(low["customer_tier"], lambda v: label("tier", v)),
+                    t("customer_tier"): ui.mapped(low["customer_tier"], lambda v: ui.label("tier", v)),
                     t("sat_contact_name"): low["contact_name"],
                     t("sat_contact_phone"): low["contact_phone"],
                     t("sat_contact_email"): low["contact_email"],
@@ -476,25 +468,25 @@ with tab_follow:
         if picked is not None:
             st.text(str(low.iloc[picked]["customer_name"]))
             comment = low.iloc[picked]["comment"]
-            st.text("—" if missing(comment) else str(comment))
+            st.text("—" if ui.missing(comment) else str(comment))
 
 # ---- comments (plain text)
 with tab_comments:
     st.subheader(t("sat_comments"))
     notes = view["comments"]
     if notes.empty:
-        components.empty()
+        ui.empty()
     else:
         if len(notes) >= LIST_LIMIT:
             st.caption(t("shown_limited", n=LIST_LIMIT))
         st.caption(t("sat_pick_comment"))
-        picked = components.table(
+        picked = ui.table(
             pd.DataFrame(
                 {
                     t("sat_responded_at"): notes["responded_at"],
-                    t("sat_survey_type"): mapped(notes["survey_type"], survey_label),
+                    t("sat_survey_type"): ui.mapped(notes["survey_type"], survey_label),
                     t("sat_customer"): notes["customer_name"],
-                    t("customer_tier"): mapped(notes["customer_tier"], lambda v: label("tier", v)),
+                    t("customer_tier"): ui.mapped(notes["customer_tier"], lambda v: ui.label("tier", v)),
                     t("sat_overall"): notes["overall"],
                     t("sat_csi"): notes["csi"],
                     t("sat_comment"): notes["comment"],

@@ -1,5 +1,5 @@
 """The figures of the quarterly report (SPEC §1 management review, §4, §8): gathered from
-dashboard.data (the only SQL), rates and statistics by dashboard.components / dashboard.stats,
+dashboard.data (the only SQL), rates and statistics by dashboard.ui / dashboard.stats,
 so the report shows the same numbers as the dashboard under the same filters."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import components, data, stats
+from dashboard import data, stats, ui
 from dashboard.i18n import t
 from dashboard.report.model import ReportError
 from pipelines.build import warehouse_path
@@ -92,7 +92,7 @@ def _kpi_table(ident: tuple, f: data.Filters, quarter: str, prev: str | None) ->
     previous quarter (Newcombe); also the raw quarterly rows of both quarters."""
     settings = data.kpi_settings(ident)
     rates = data.kpi_rates(ident, f, "quarter")
-    this = components.with_rates(rates[rates["period"] == quarter])
+    this = ui.with_rates(rates[rates["period"] == quarter])
     out = settings.merge(
         this[["kpi", "successes", "n", "rate", "ci_low", "ci_high", "met", "p_value", "verdict"]], on="kpi", how="left"
     )
@@ -116,8 +116,8 @@ def _kpi_table(ident: tuple, f: data.Filters, quarter: str, prev: str | None) ->
 
 
 def _composite(rates: pd.DataFrame, quarter: str, settings: pd.DataFrame) -> dict:
-    this = components.with_rates(rates[rates["period"] == quarter])
-    comp = components.composite(this)
+    this = ui.with_rates(rates[rates["period"] == quarter])
+    comp = ui.composite(this)
     weighted = settings[settings["weight"] > 0]
     comp["missing"] = [r for _, r in weighted.iterrows() if r["kpi"] not in set(this["kpi"])]
     return comp

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import charts
-from dashboard.complaints_parts import label, missing
+from dashboard import charts, ui
 from dashboard.i18n import lang, t
 from dashboard.report import fmt
 from dashboard.report.fmt import change, composite_verdict, rate_labels, verdict
@@ -33,7 +32,7 @@ def cover(fig: Figures) -> list[tuple[str, str]]:
     fresh = [
         t(
             "rpt_freshness_line",
-            source=label("rpt_src", r["source"]),
+            source=ui.label("rpt_src", r["source"]),
             records=fmt.count(r["records"]),
             newest=fmt.minute(r["newest_record"]),
             loaded=fmt.minute(r["last_load"]),
@@ -67,7 +66,7 @@ def summary_section(fig: Figures) -> Section:
         names = ("、" if lang() == "zh" else ", ").join(fmt.kpi_name(r) for r in comp["missing"]) or "—"
         s.add(Text("! " + t("rpt_incomplete", names=names), "alert"))
     prev = comp.get("prev")
-    if prev is not None and not missing(prev["rate"]) and not missing(comp["rate"]):
+    if prev is not None and not ui.missing(prev["rate"]) and not ui.missing(comp["rate"]):
         s.add(Text(t("rpt_composite_change", prev=fig.prev_quarter, diff=fmt.pp(comp["rate"] - prev["rate"]))))
     weighted = fig.kpis[fig.kpis["weight"] > 0]
     with_events = weighted[weighted["n"].fillna(0) > 0]
@@ -83,7 +82,7 @@ def summary_section(fig: Figures) -> Section:
     )
     comp_name = t("composite") + ("" if comp["complete"] else " " + t("rpt_incomplete_mark"))
     comp_change = "—"
-    if prev is not None and not missing(prev["rate"]) and not missing(comp["rate"]):
+    if prev is not None and not ui.missing(prev["rate"]) and not ui.missing(comp["rate"]):
         comp_change = t("rpt_pp", d=fmt.pp(comp["rate"] - prev["rate"]))
     rows = [
         [

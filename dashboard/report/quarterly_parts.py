@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import charts, components
-from dashboard.complaints_parts import label, missing, ratio_text, root_cause_label
+from dashboard import charts, ui
 from dashboard.i18n import lang, t
 from dashboard.report import fmt
 from dashboard.report.fmt import verdict
@@ -47,7 +46,7 @@ def complaints_section(fig: Figures) -> Section:
     pareto = c["pareto"].copy()
     if not pareto.empty:
         pareto["label"] = [
-            root_cause_label(a, b) for a, b in zip(pareto["root_cause_category"], pareto["name_zh"], strict=True)
+            ui.root_cause_label(a, b) for a, b in zip(pareto["root_cause_category"], pareto["name_zh"], strict=True)
         ]
         s.add(
             Chart(
@@ -90,7 +89,7 @@ def complaints_section(fig: Figures) -> Section:
         Table(
             [t("cp_col_severity"), t("cp_complaints"), t("cp_share")],
             [
-                [label("sev", k), fmt.count(sev.get(k, 0)), fmt.pct(sev.get(k, 0) / total if total else None)]
+                [ui.label("sev", k), fmt.count(sev.get(k, 0)), fmt.pct(sev.get(k, 0) / total if total else None)]
                 for k in SEVERITIES
             ],
             [2, 1.2, 1.2],
@@ -125,9 +124,9 @@ def complaints_section(fig: Figures) -> Section:
                     [
                         str(r["complaint_id"]),
                         fmt.day(r["received_at"]),
-                        label("sev", r["severity"]),
-                        label("cat", r["category"]),
-                        "" if missing(r["responsible_department"]) else str(r["responsible_department"]),
+                        ui.label("sev", r["severity"]),
+                        ui.label("cat", r["category"]),
+                        "" if ui.missing(r["responsible_department"]) else str(r["responsible_department"]),
                         fmt.number(r["days_open"]),
                     ]
                     for _, r in overdue.head(LIST_LIMIT).iterrows()
@@ -170,14 +169,14 @@ def complaints_section(fig: Figures) -> Section:
             [
                 [
                     str(r["complaint_id"]),
-                    root_cause_label(r["root_cause_category"], r["name_zh"]),
-                    "" if missing(r["product_model"]) else str(r["product_model"]),
+                    ui.root_cause_label(r["root_cause_category"], r["name_zh"]),
+                    "" if ui.missing(r["product_model"]) else str(r["product_model"]),
                     fmt.day(r["capa_done_at"]),
                     fmt.count(r["complaints_before"]),
                     fmt.count(r["complaints_after"]),
-                    ratio_text(r["rate_ratio"]),
+                    ui.ratio_text(r["rate_ratio"]),
                     t("capa_verdict_" + r["verdict"]),
-                    "—" if missing(r["capa_effective"]) else t("yes") if r["capa_effective"] else t("no"),
+                    "—" if ui.missing(r["capa_effective"]) else t("yes") if r["capa_effective"] else t("no"),
                 ]
                 for _, r in effect.head(LIST_LIMIT).iterrows()
             ],
@@ -196,13 +195,13 @@ def satisfaction_section(fig: Figures) -> Section:
     rated = groups.rename(columns={"satisfied_responses": "successes", "rated_responses": "n"})
     rated = rated[rated["n"] > 0].astype({"successes": int, "n": int})
     rated["target"] = cfg.composite_target
-    rated = components.with_rates(rated).set_index("survey_type")
+    rated = ui.with_rates(rated).set_index("survey_type")
     rows = []
     for _, g in groups.iterrows():
         r = rated.loc[g["survey_type"]] if g["survey_type"] in rated.index else None
         rows.append(
             [
-                label("survey", g["survey_type"]),
+                ui.label("survey", g["survey_type"]),
                 fmt.count(g["responses"]),
                 fmt.number(g["csi"]),
                 fmt.pct(None if r is None else r["rate"]),
@@ -244,7 +243,7 @@ def satisfaction_section(fig: Figures) -> Section:
     items = items[items["n"] > 0]
     if not items.empty:
         items["label"] = [fmt.item_name(r) for _, r in items.iterrows()]
-        items["survey"] = items["survey_type"].map(lambda v: label("survey", v))
+        items["survey"] = items["survey_type"].map(lambda v: ui.label("survey", v))
         s.add(
             Chart(
                 charts.bars(
@@ -277,7 +276,7 @@ def satisfaction_section(fig: Figures) -> Section:
                         r["label"],
                         fmt.count(r["n"]),
                         fmt.number(r["mean"], 2),
-                        "—" if missing(r["ci_low"]) else f"{r['ci_low']:.2f}–{r['ci_high']:.2f}",
+                        "—" if ui.missing(r["ci_low"]) else f"{r['ci_low']:.2f}–{r['ci_high']:.2f}",
                     ]
                     for _, r in items.iterrows()
                 ],
@@ -287,7 +286,7 @@ def satisfaction_section(fig: Figures) -> Section:
             )
         )
     for survey_type, d in sat["drivers"].items():
-        name = label("survey", survey_type)
+        name = ui.label("survey", survey_type)
         fix = [fmt.item_name(r) for _, r in d.iterrows() if r["quadrant"] == "fix"]
         s.add(
             Table(
@@ -331,7 +330,7 @@ def satisfaction_section(fig: Figures) -> Section:
                 [
                     [
                         fmt.day(r["responded_at"]),
-                        label("survey", r["survey_type"]),
+                        ui.label("survey", r["survey_type"]),
                         fmt.clip(r["customer_name"], 24),
                         fmt.count(r["overall"]),
                         fmt.number(r["csi"]),

@@ -55,6 +55,7 @@ def query_times(data: Path) -> dict[str, list[float]]:
     from streamlit.testing.v1 import AppTest
 
     from dashboard.data import connection
+    from tests.dashboard.pages import SCRIPTS
 
     spent = [0.0]
     originals = {name: getattr(connection, name) for name in ("run", "run_bundle", "run_parallel")}
@@ -83,7 +84,7 @@ def query_times(data: Path) -> dict[str, list[float]]:
             for i in range(RUNS + 1):
                 st.cache_data.clear()
                 spent[0] = 0.0
-                at.switch_page(f"app_pages/{page}.py").run()
+                at.switch_page(SCRIPTS[page]).run()
                 if at.exception:
                     raise RuntimeError(f"{page}: {at.exception}")
                 if i:  # the first run warms the file cache

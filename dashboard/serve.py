@@ -29,13 +29,21 @@ def preload() -> None:
         from dashboard import (  # noqa: F401 — imported for their side effect of loading
             access,
             charts,
-            complaints_parts,
             data,
             export,
             i18n,
             sidebar,
             stats,
             ui,
+        )
+        from dashboard.app_pages.complaints import (  # noqa: F401 — the parts the page script imports
+            capa,
+            causes,
+            complaint_list,
+            kpis,
+            matrix,
+            open_complaints,
+            rate,
         )
 
         pio.to_json(go.Figure(go.Bar(x=["a"], y=[1])), validate=True)

@@ -16,7 +16,7 @@ from dashboard import stats
 from dashboard.stats import spearman_from_counts, t_interval
 from tests.dashboard import pages as ui
 
-PAGE = "app_pages/satisfaction.py"
+PAGE = ui.SCRIPTS["satisfaction"]
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
-"""The KPI cards of the Complaints page over a range with their event drill-down (SPEC §7.4).
-No SQL here: data comes from dashboard.data."""
+"""The KPI section of the Complaints page (SPEC §7.4): rate cards of the complaint KPIs over the
+range, their table, and the events behind a selected row."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ EVENT_COLUMNS = (
 )
 
 
-def kpi_section(ident: tuple, f: data.Filters, totals: pd.DataFrame, key: str) -> None:
+def draw(ident: tuple, f: data.Filters, totals: pd.DataFrame, key: str) -> None:
     """Rate cards of KPIs over the range (`totals`: settings rows with successes and n, e.g.
     data.complaints_view(...)["kpis"]), their table, and the events behind a selected row."""
     cols = st.columns(max(1, len(totals)))

@@ -45,6 +45,16 @@ def preload() -> None:
             open_complaints,
             rate,
         )
+        from dashboard.app_pages.satisfaction import (  # noqa: F401 — the parts the page script imports
+            by_month,
+            comments,
+            drivers,
+            followup,
+            items,
+            rates,
+            response,
+            tiers,
+        )
 
         pio.to_json(go.Figure(go.Bar(x=["a"], y=[1])), validate=True)
     finally:

@@ -20,7 +20,7 @@ PAGES = [
     st.Page("app_pages/departments.py", title=t("page_departments"), url_path="departments"),
     st.Page("app_pages/trends.py", title=t("page_trends"), url_path="trends"),
     st.Page("app_pages/complaints/complaints.py", title=t("page_complaints"), url_path="complaints"),
-    st.Page("app_pages/satisfaction.py", title=t("page_satisfaction"), url_path="satisfaction"),
+    st.Page("app_pages/satisfaction/satisfaction.py", title=t("page_satisfaction"), url_path="satisfaction"),
     st.Page("app_pages/costs.py", title=t("page_costs"), url_path="costs"),
     st.Page("app_pages/data_admin.py", title=t("page_data"), url_path="data"),
 ]

@@ -20,7 +20,7 @@ SCRIPTS = {
     "departments": "app_pages/departments.py",
     "trends": "app_pages/trends.py",
     "complaints": "app_pages/complaints/complaints.py",
-    "satisfaction": "app_pages/satisfaction.py",
+    "satisfaction": "app_pages/satisfaction/satisfaction.py",
     "costs": "app_pages/costs.py",
     "data_admin": "app_pages/data_admin.py",
 }

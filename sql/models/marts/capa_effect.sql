@@ -2,7 +2,7 @@
 -- root_cause_category (and product_model where the CAPA's complaint has one) received in the
 -- window_days before capa_done_at ([done − d, done)) and after it ([done, done + d)). The after
 -- window is pending while done + d lies after the as-of time. The test is done in
--- dashboard/stats.py; a CAPA whose complaint has no root cause has null counts.
+-- dashboard/stats/capa.py; a CAPA whose complaint has no root cause has null counts.
 with
 
 complaints as (

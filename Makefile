@@ -45,6 +45,7 @@ run: setup system
 test: setup system oidc
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint sql
 	$(BIN)/python -m pytest -q
 
 bench: setup system

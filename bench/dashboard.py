@@ -2,9 +2,9 @@
 first render ≤ 2 s, a session's memory ≤ 150 MB).
 
 - Query time: each page is run through AppTest 20 times after one warm-up; before every run the
-  query cache is cleared, and the wall time the page's script spends in data.py's query runners
-  (_run, _run_bundle, _run_parallel: DuckDB and the shaping of its results) is summed. The
-  warehouse file is warm in the OS cache, the Streamlit cache is not.
+  query cache is cleared, and the wall time the page's script spends in the query runners of
+  dashboard.data.connection (run, run_bundle, run_parallel: DuckDB and the shaping of its results)
+  is summed. The warehouse file is warm in the OS cache, the Streamlit cache is not.
 - Render time: a fresh server and a fresh Chromium; the app's entry page (Overview) is opened,
   then every other page from the sidebar (cold query cache each), and each is timed until the
   script has finished, nothing is still loading and every visible chart is drawn. The entry page's
@@ -49,21 +49,22 @@ def query_times(data: Path) -> dict[str, list[float]]:
         logging.getLogger(name).disabled = True
     from dashboard.serve import preload
 
-    preload()  # as the server does before its first visitor (and before data.py's caches are made)
+    preload()  # as the server does before its first visitor (and before dashboard.data's caches are made)
 
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from dashboard import data as d
+    from dashboard.data import connection
+    from tests.dashboard.pages import SCRIPTS
 
     spent = [0.0]
-    originals = {name: getattr(d, name) for name in ("_run", "_run_bundle", "_run_parallel")}
+    originals = {name: getattr(connection, name) for name in ("run", "run_bundle", "run_parallel")}
 
     def timed(fn):
         def wrapper(*args, **kwargs):
-            # only the script thread's calls count: the pool threads of _run_parallel run inside a
+            # only the script thread's calls count: the pool threads of run_parallel run inside a
             # timed call, and their overlapping times must not be added up
-            if threading.current_thread().name.startswith(d.POOL_THREADS):
+            if threading.current_thread().name.startswith(connection.POOL_THREADS):
                 return fn(*args, **kwargs)
             start = time.perf_counter()
             try:
@@ -74,7 +75,7 @@ def query_times(data: Path) -> dict[str, list[float]]:
         return wrapper
 
     for name, fn in originals.items():
-        setattr(d, name, timed(fn))
+        setattr(connection, name, timed(fn))
     out = {}
     try:
         for page in PAGES:
@@ -83,7 +84,7 @@ def query_times(data: Path) -> dict[str, list[float]]:
             for i in range(RUNS + 1):
                 st.cache_data.clear()
                 spent[0] = 0.0
-                at.switch_page(f"app_pages/{page}.py").run()
+                at.switch_page(SCRIPTS[page]).run()
                 if at.exception:
                     raise RuntimeError(f"{page}: {at.exception}")
                 if i:  # the first run warms the file cache
@@ -91,7 +92,7 @@ def query_times(data: Path) -> dict[str, list[float]]:
             out[page] = samples
     finally:
         for name, fn in originals.items():
-            setattr(d, name, fn)
+            setattr(connection, name, fn)
     return out
 
 

@@ -1,789 +1,108 @@
-"""The one translation table: every string a user sees, in Chinese (default) and English.
+"""Text a user sees, in Chinese (default) and English: lookup, formatting and the language switch.
 
-`t(key, **values)` formats the string of the current language. KPI, survey item and root-cause
-names come from the settings (name_zh / name_en) through `kpi_name` etc., not from here.
+The strings are data: dashboard/locales/<code>.toml, one file per language holding every key (a
+translator edits those, not this module). They are read once, at import; a malformed file, a key
+one language lacks or placeholders that differ between the languages fail the import, naming the
+file and the key. `t(key, **values)` formats the string of the current language. KPI, survey item
+and root-cause names come from the settings (name_zh / name_en) through `name`, not from here.
 """
 
 from __future__ import annotations
 
+import re
+import string
+import tomllib
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-LANGUAGES = {"zh": "中文", "en": "English"}
+LOCALES = Path(__file__).with_name("locales")
+CODES = ("zh", "en")  # the switch's order, the default first; TEXT holds (zh, en) pairs, as t() reads them
 
-TEXT: dict[str, tuple[str, str]] = {
-    # app and navigation
-    "app_title": ("售后服务质量", "After-sales service quality"),
-    "page_overview": ("总览", "Overview"),
-    "page_departments": ("部门目标", "Department targets"),
-    "page_trends": ("趋势", "Trends"),
-    "page_complaints": ("客诉分析", "Complaints"),
-    "page_satisfaction": ("满意度", "Satisfaction"),
-    "page_costs": ("服务成本", "Costs"),
-    "page_data": ("数据", "Data"),
-    "language": ("语言", "Language"),
-    # sidebar filters
-    "filters": ("筛选", "Filters"),
-    "period_kind": ("周期", "Period"),
-    "month": ("月", "Month"),
-    "quarter": ("季度", "Quarter"),
-    "period_range": ("期间", "Range"),
-    "region": ("区域", "Region"),
-    "service_center": ("服务网点", "Service centre"),
-    "product_line": ("产品线", "Product line"),
-    "customer_tier": ("客户类别", "Customer tier"),
-    "channel": ("渠道", "Channel"),
-    "technician": ("服务人员", "Technician"),
-    "all": ("全部", "All"),
-    "tier_key": ("重点客户", "Key customers"),
-    "tier_general": ("一般客户", "General customers"),
-    # header
-    "as_of": ("数据截至", "As of"),
-    "built_at": ("构建于", "Built"),
-    "last_load": ("最近导入", "Last load"),
-    "newest_record": ("最新记录", "Newest record"),
-    "no_warehouse": (
-        "尚无数据仓库。请先在“数据”页上传文件，或运行 `python -m pipelines demo`。",
-        "No warehouse yet. Upload files on the Data page, or run `python -m pipelines demo`.",
-    ),
-    "warehouse_outdated": (
-        "数据仓库由旧版本构建，缺少 {missing}。请重新构建：`python -m pipelines build`。",
-        "The warehouse was built by an older version and lacks {missing}. Rebuild it: `python -m pipelines build`.",
-    ),
-    "warehouse_mismatch": (
-        "数据仓库与此版本不符（{reason}），应是旧版本构建的。请重新构建：`python -m pipelines build`。",
-        "The warehouse does not match this version ({reason}); an older version probably "
-        "built it. Rebuild it: `python -m pipelines build`.",
-    ),
-    "rpt_err_mismatch": (
-        "{path} 的数据仓库与此版本不符（{reason}），应是旧版本构建的（运行 python -m pipelines build 重新构建）",
-        "the warehouse at {path} does not match this version ({reason}); an older version "
-        "probably built it (run python -m pipelines build to rebuild it)",
-    ),
-    "rpt_err_outdated": (
-        "{path} 的数据仓库由旧版本构建，缺少 {missing}（运行 python -m pipelines build 重新构建）",
-        "the warehouse at {path} was built by an older version and lacks {missing} "
-        "(run python -m pipelines build to rebuild it)",
-    ),
-    "no_data": ("所选范围内没有数据。", "No data for this selection."),
-    # rates and statistics
-    "rate": ("比率", "Rate"),
-    "target": ("目标", "Target"),
-    "weight": ("权重", "Weight"),
-    "met": ("达标", "Met"),
-    "missed": ("未达标", "Missed"),
-    "ci": ("95% 置信区间", "95% interval"),
-    "n": ("样本数", "n"),
-    "events": ("事件数", "Events"),
-    "successes": ("成功数", "Successes"),
-    "p_value": ("p 值", "p-value"),
-    "significant_miss": ("显著低于目标", "Significantly below target"),
-    "not_significant": ("未显著低于目标（可能是波动）", "Not significantly below target (may be noise)"),
-    "small_n": ("样本量小（n < {n}），不作判断", "Small n (n < {n}): not judged"),
-    "change_vs_prev": ("较上季度", "vs previous quarter"),
-    "change_significant": ("变化显著", "significant change"),
-    "change_not_significant": ("变化不显著", "change not significant"),
-    "incomplete": (
-        "不完整：部分加权指标本期无事件，权重已重新分配",
-        "Incomplete: a weighted KPI has no events; weights rescaled",
-    ),
-    "composite": ("服务满意率", "Service satisfaction (composite)"),
-    "owner_department": ("责任部门", "Owner department"),
-    "kpi": ("指标", "KPI"),
-    "period": ("期间", "Period"),
-    # downloads and drill-down
-    "download_csv": ("下载 CSV", "Download CSV"),
-    "download_xlsx": ("下载 XLSX", "Download XLSX"),
-    "drill_down": ("明细", "Drill down"),
-    "drill_hint": (
-        "选择一行查看其背后的事件（未达标的在前）。",
-        "Select a row to see the events behind it (failures first).",
-    ),
-    "event_id": ("事件编号", "Event"),
-    "settled_at": ("结算时间", "Settled at"),
-    "success": ("成功", "Success"),
-    "happened_at": ("发生时间", "Happened at"),
-    "due_at": ("期限", "Due"),
-    "yes": ("是", "Yes"),
-    "no": ("否", "No"),
-    # departments page
-    "dept_scope": ("考核期间", "Assessment period"),
-    "dept_scope_end": ("所选范围的最后一个季度", "Last quarter of the selected range"),
-    "dept_scope_range": ("整个所选范围", "The whole selected range"),
-    "dept_period_shown": ("考核期间：{label}（{lo} 至 {hi}）", "Assessed period: {label} ({lo} to {hi})"),
-    "dept_scorecard": ("部门计分卡", "Scorecard by department"),
-    "dept_summary": (
-        "{met} / {total} 项指标达标 · {sig} 项显著低于目标",
-        "{met} of {total} KPIs met · {sig} significantly below target",
-    ),
-    "dept_no_events": ("本期无事件的指标：{names}", "KPIs without events in the period: {names}"),
-    "dept_verdict": ("判断", "Verdict"),
-    "dept_breakdown": ("指标分解", "KPI breakdown"),
-    "dept_department": ("部门", "Department"),
-    "dept_group": ("分解维度", "Break down by"),
-    "dept_kpi_overall": (
-        "{kpi}：{rate}（目标 {target}，95% 置信区间 {low}–{high}，n = {n}）· {verdict}",
-        "{kpi}: {rate} (target {target}, 95% interval {low}–{high}, n = {n}) · {verdict}",
-    ),
-    "dept_funnel_title": ("{kpi} · 按{group}的漏斗图", "{kpi} by {group}: funnel plot"),
-    "dept_funnel_subtitle": (
-        "控制限围绕总体比率 {p0}；限外的单位才值得关注，小样本不按名次排序",
-        "Limits around the overall rate {p0}; only units outside them stand out, small units are not ranked on noise",
-    ),
-    "dept_funnel_flag": ("漏斗图位置", "Funnel position"),
-    "dept_unknown_unit": ("（未知）", "(unknown)"),
-    "dept_unit_events": ("{unit} 的事件（未达标的在前）", "Events of {unit} (failures first)"),
-    "dept_kpi_events": ("{kpi} 的事件（未达标的在前）", "Events of {kpi} (failures first)"),
-    "dept_failures": ("未达标事件", "Failed events"),
-    "dept_failures_caption": (
-        "{dept} 所负责指标在考核期间的未达标事件：共 {total} 条，显示 {shown} 条",
-        "Failed events of the KPIs {dept} owns in the period: {total} in all, {shown} shown",
-    ),
-    "funnel_overall": ("总体比率", "Overall rate"),
-    "funnel_limit_95": ("95% 控制限", "95% limits"),
-    "funnel_limit_998": ("99.8% 控制限", "99.8% limits"),
-    "funnel_within": ("限内", "Within limits"),
-    "funnel_outside_95": ("超出 95% 限", "Outside 95% limits"),
-    "funnel_outside_998": ("超出 99.8% 限", "Outside 99.8% limits"),
-    "funnel_above_95": ("高于 95% 上限", "Above 95% limit"),
-    "funnel_below_95": ("低于 95% 下限", "Below 95% limit"),
-    "funnel_above_998": ("高于 99.8% 上限", "Above 99.8% limit"),
-    "funnel_below_998": ("低于 99.8% 下限", "Below 99.8% limit"),
-    "shown_limited": ("仅显示前 {n} 条。", "Only the first {n} rows are shown."),
-    # trends page
-    "trend_kpis": ("指标", "KPIs"),
-    "trend_range": ("按月，{lo} 至 {hi}", "By month, {lo} to {hi}"),
-    "trend_pick_kpi": ("请至少选择一个指标。", "Pick at least one KPI."),
-    "trend_range_summary": (
-        "整个范围：{rate}（目标 {target}，95% 置信区间 {low}–{high}，n = {n}）· {verdict}",
-        "Whole range: {rate} (target {target}, 95% interval {low}–{high}, n = {n}) · {verdict}",
-    ),
-    "trend_control_title": ("{kpi} · 控制图", "{kpi}: control chart"),
-    "trend_p_note": (
-        "p 控制图（中心线为所示范围的总体比率，±3σ 按每月样本数）",
-        "p-chart (centre = rate over the shown range, ±3σ from each month's n)",
-    ),
-    "trend_laney_note": (
-        "Laney p′ 控制图（σz = {sigma_z:.1f}，数据过度离散）",
-        "Laney p′ chart (σz = {sigma_z:.1f}, data overdispersed)",
-    ),
-    "trend_centre": ("中心线", "Centre line"),
-    "trend_limits": ("控制限（±3σ）", "Control limits (±3σ)"),
-    "trend_in_control": ("受控", "In control"),
-    "trend_out_of_control": ("失控点", "Out of control"),
-    "trend_rules": ("判异规则", "Rules"),
-    "rule_1": ("1 点超出 3σ", "1 point beyond 3σ"),
-    "rule_2": ("3 点中 2 点同侧超出 2σ", "2 of 3 beyond 2σ, same side"),
-    "rule_3": ("5 点中 4 点同侧超出 1σ", "4 of 5 beyond 1σ, same side"),
-    "rule_4": ("连续 8 点在中心线同侧", "8 in a row on one side"),
-    "trend_ooc_header": ("失控点", "Out-of-control points"),
-    "trend_ooc_none": (
-        "所示范围内没有失控点（西电规则 1–4）。",
-        "No out-of-control points in the shown range (Western Electric rules 1–4).",
-    ),
-    "trend_lcl": ("下控制限", "Lower limit"),
-    "trend_ucl": ("上控制限", "Upper limit"),
-    "trend_test": ("趋势检验（Mann–Kendall）", "Trend test (Mann–Kendall)"),
-    "trend_need_3": (
-        "趋势检验至少需要 3 个月的数据（当前 {n} 个月）。",
-        "The trend test needs at least 3 months (this range has {n}).",
-    ),
-    "trend_result": (
-        "Kendall τ = {tau}，{p}，{months} 个月：{direction}",
-        "Kendall τ = {tau}, {p}, {months} months: {direction}",
-    ),
-    "trend_up": ("显著上升（改善）", "significant upward trend (improving)"),
-    "trend_down": ("显著下降（恶化）", "significant downward trend (worsening)"),
-    "trend_none": ("无显著趋势", "no significant trend"),
-    "trend_target_title": ("{kpi} · 月度比率与目标", "{kpi}: monthly rate against target"),
-    "trend_monthly": ("月度数据", "Monthly values"),
-    "trend_status": ("控制状态", "Control status"),
-    "trend_month_events": ("{kpi} · {month} 的事件（未达标的在前）", "Events of {kpi} in {month} (failures first)"),
-    # reports (dashboard/report: quarterly PDF / PPTX, monthly XLSX)
-    "rpt_quarterly_title": ("售后服务质量季度报告", "After-sales service quality: quarterly report"),
-    "rpt_quarter_review": ("{quarter} 季度考核", "Quarterly review {quarter}"),
-    "rpt_period": ("考核期间", "Period"),
-    "rpt_period_value": ("{lo} 至 {hi}", "{lo} to {hi}"),
-    "rpt_generated": ("报告生成", "Generated"),
-    "rpt_filters": ("筛选条件", "Filters"),
-    "rpt_filters_none": ("无（全部数据）", "None (all data)"),
-    "rpt_filters_note": (
-        "本报告所有数字均为上述筛选条件下的数据。",
-        "Every figure in this report is under the filters above.",
-    ),
-    "rpt_freshness_line": (
-        "{source}：{records} 条，最新记录 {newest}，最近导入 {loaded}",
-        "{source}: {records} records, newest {newest}, last load {loaded}",
-    ),
-    "rpt_page": ("第 {page} 页", "Page {page}"),
-    "rpt_pp": ("{d} 个百分点", "{d} pp"),
-    "rpt_src_tickets": ("工单", "Tickets"),
-    "rpt_src_customers": ("客户", "Customers"),
-    "rpt_src_quotes": ("报价", "Quotes"),
-    "rpt_src_surveys": ("满意度调查", "Surveys"),
-    "rpt_src_complaints": ("客诉", "Complaints"),
-    "rpt_continued": ("（续）", "(continued)"),
-    "rpt_sec_summary": ("总体结论", "Summary"),
-    "rpt_sec_scorecard": ("部门计分卡", "Scorecard by owner department"),
-    "rpt_sec_trends": ("月度趋势与控制图", "Monthly trends and control charts"),
-    "rpt_sec_complaints": ("客诉", "Complaints"),
-    "rpt_sec_satisfaction": ("满意度", "Satisfaction"),
-    "rpt_sec_costs": ("服务成本", "Service costs"),
-    "rpt_sec_definitions": ("指标定义", "Definitions"),
-    "rpt_composite_line": (
-        "服务满意率 {rate}（目标 ≥ {target}，95% 置信区间 {low}–{high}）：{verdict}",
-        "Service satisfaction {rate} (target ≥ {target}, 95% interval {low}–{high}): {verdict}",
-    ),
-    "rpt_composite_change": (
-        "较上季度（{prev}）：{diff} 个百分点。",
-        "Versus the previous quarter ({prev}): {diff} pp.",
-    ),
-    "rpt_incomplete": (
-        "不完整：{names} 本季度无事件，服务满意率按其余加权指标重新分配权重计算。",
-        "Incomplete: {names} had no events this quarter; the composite is taken over the other weighted KPIs with their weights rescaled.",
-    ),
-    "rpt_incomplete_mark": ("（不完整）", "(incomplete)"),
-    "rpt_partial_quarter": ("本季度尚未结束：数字截至 {as_of}。", "The quarter is not over: figures as of {as_of}."),
-    "rpt_summary_counts": (
-        "{met} / {total} 项加权指标达标，{sig} 项显著低于目标。",
-        "{met} of {total} weighted KPIs met their targets; {sig} significantly below target.",
-    ),
-    "rpt_weighted_kpis": ("服务满意率与四项加权指标", "Composite and the four weighted KPIs"),
-    "rpt_verdict": ("判断", "Verdict"),
-    "rpt_change": ("较上季度（95% 区间）", "vs previous quarter (95% interval)"),
-    "rpt_change_value": ("{d} 个百分点 [{lo}, {hi}]，{sig}", "{d} pp [{lo}, {hi}], {sig}"),
-    "rpt_change_sig": ("显著", "significant"),
-    "rpt_change_notsig": ("不显著", "not significant"),
-    "rpt_v_met": ("✓ 达标", "✓ Met"),
-    "rpt_v_met_small": ("✓ 达标（样本量小，n < {n}）", "✓ Met (small n, n < {n})"),
-    "rpt_v_sig": ("× 显著低于目标（{p}）", "× Significantly below target ({p})"),
-    "rpt_v_notsig": ("× 未达标，不显著（{p}）", "× Missed, not significant ({p})"),
-    "rpt_v_small": ("× 未达标，样本量小（n < {n}），不作判断", "× Missed, small n (n < {n}): not judged"),
-    "rpt_v_none": ("— 本季度无事件", "— No events this quarter"),
-    "rpt_v_comp_sig": ("× 未达标，95% 区间整体低于目标", "× Missed; the whole 95% interval is below target"),
-    "rpt_v_comp_notsig": ("× 未达标，95% 区间包含目标", "× Missed; the 95% interval includes the target"),
-    "rpt_stat_note": (
-        "判断：比率低于目标时做单侧精确二项检验（H0：比率 ≥ 目标），p < {alpha} 为显著低于目标；事件少于 {small_n} 个的标为样本量小，不作判断。较上季度为两季度比率之差及其 95% 区间（Newcombe 法）。",
-        "Verdict: for a rate below target, a one-sided exact binomial test of H0 rate ≥ target; p < {alpha} is significantly below target; fewer than {small_n} events are labelled small n and not judged. The change is the difference from the previous quarter with its 95% interval (Newcombe).",
-    ),
-    "rpt_composite_by_quarter": ("服务满意率（按季度）", "Composite service satisfaction by quarter"),
-    "rpt_dept_line": (
-        "{dept}：{met} / {total} 项指标达标，{sig} 项显著低于目标",
-        "{dept}: {met} of {total} KPIs met, {sig} significantly below target",
-    ),
-    "rpt_trends_note": (
-        "最近 {months} 个月（{lo} 至 {hi}）的月度比率。中心线为所示范围的总体比率，控制限为 ±3σ（按每月样本数）；数据过度离散时使用 Laney p′ 图。失控点按西电规则 1–4 判定。",
-        "Monthly rates over the last {months} months ({lo} to {hi}). Centre line = rate over the range, limits ±3σ from each month's n; Laney's p′ chart when the data are overdispersed. Out-of-control points by Western Electric rules 1–4.",
-    ),
-    "rpt_trend_summary": ("控制状态与趋势", "Control status and trend"),
-    "rpt_chart_method": ("控制图", "Chart"),
-    "rpt_method_p": ("p 图", "p-chart"),
-    "rpt_method_laney": ("Laney p′ 图（σz = {sigma_z}）", "Laney p′ (σz = {sigma_z})"),
-    "rpt_ooc_points": ("失控点", "Out-of-control points"),
-    "rpt_trend": ("趋势（Mann–Kendall）", "Trend (Mann–Kendall)"),
-    "rpt_trend_value": ("τ = {tau}，{p}：{direction}", "τ = {tau}, {p}: {direction}"),
-    "rpt_trend_few": ("月份不足，无法检验", "too few months to test"),
-    "rpt_none": ("无", "none"),
-    "rpt_cp_counts": ("本季度受理的客诉", "Complaints received this quarter"),
-    "rpt_count": ("数量", "Count"),
-    "rpt_cp_serious_open": ("严重客诉未关闭", "Serious, still open"),
-    "rpt_cp_overdue_now": (
-        "截至 {as_of} 逾期未关闭的客诉（不限受理期间）：{n} 起，其中严重客诉 {serious} 起。",
-        "Complaints open past their due time at {as_of} (any period received): {n}, of which {serious} serious.",
-    ),
-    "rpt_cp_overdue_list": ("逾期最久的客诉", "Longest overdue complaints"),
-    "rpt_cp_severity": ("严重程度构成", "Severity mix"),
-    "rpt_cp_capa_status": ("纠正预防措施状态（本季度受理的客诉）", "CAPA status (complaints received this quarter)"),
-    "rpt_cp_capa_effect": ("纠正预防措施效果（本季度完成的措施）", "CAPA effect (actions completed this quarter)"),
-    "rpt_cp_capa_none": ("本季度没有完成的纠正预防措施。", "No corrective action was completed this quarter."),
-    "rpt_sat_by_type": ("CSI 与满意率（本季度）", "CSI and satisfaction rate this quarter"),
-    "rpt_sat_items": ("题项得分", "Item scores"),
-    "rpt_sat_drivers": ("关键驱动因素 · {survey}", "Key drivers · {survey}"),
-    "rpt_sat_fix": (
-        "重点改进题项（重要性高、表现低）：{items}",
-        "Items to fix (high importance, low performance): {items}",
-    ),
-    "rpt_sat_followups": (
-        "需回访的不满意问卷（总体满意度 < {threshold}）：{n} 份。名单与联系方式见“满意度”页（按权限显示）。",
-        "Dissatisfied responses needing a follow-up call (overall < {threshold}): {n}. The list with contact details is on the Satisfaction page (by role).",
-    ),
-    "rpt_sat_latest": ("最近的不满意问卷", "Latest dissatisfied responses"),
-    "rpt_t_interval": ("95% t 区间", "95% t-interval"),
-    "rpt_costs_volume": ("安装与派工", "Installations and dispatches"),
-    "rpt_costs_money": ("费用（元）", "Costs (CNY)"),
-    "rpt_total": ("合计", "Total"),
-    "rpt_def_kpis": (
-        "各指标的口径、责任部门、目标与权重（来自配置）",
-        "How each KPI is computed, its owner, target and weight (from the settings)",
-    ),
-    "rpt_definition": ("口径", "Definition"),
-    "rpt_def_first_time_fix": (
-        "事件：未取消、已修复且一次修复结果已知的维修工单，按修复时间计入期间。成功：首次上门即修复（上门次数 = 1，未填时看“一次修复”），且修复后 {ftf_days} 天内同一客户、同一序列号没有新的维修工单。",
-        "Event: a repair ticket, not cancelled, resolved, with a known first-visit outcome, in the period of resolved_at. Success: fixed on the first visit (visit_count = 1, else fixed_first_visit) and no other repair ticket of the same customer and serial number reported within {ftf_days} days after resolution.",
-    ),
-    "rpt_def_quote_timeliness": (
-        "事件：未取消的报价单。期限 = 报价申请时间 + {quote_hours} 小时；按期发出为成功。",
-        "Event: a quote, not cancelled. Due = requested_at + {quote_hours} h; sent by the due time is a success.",
-    ),
-    "rpt_def_repair_timeliness": (
-        "事件：未取消的维修工单。期限 = 承诺完成时间，未填时为报修时间 + {repair_hours} 小时；按期修复为成功。",
-        "Event: a repair ticket, not cancelled. Due = promised_at, else reported_at + {repair_hours} h; resolved by the due time is a success.",
-    ),
-    "rpt_def_complaint_satisfaction": (
-        "事件：回访结果为满意或不满意、且有回访时间（无则取关闭时间）的客诉，按该时间计入期间。成功：回访满意。",
-        "Event: a complaint with follow-up result satisfied or dissatisfied and a follow-up time (followup_at, else closed_at), in the period of that time. Success: satisfied.",
-    ),
-    "rpt_def_response_timeliness": (
-        "事件：任一类型的未取消工单。期限 = 报修时间 + {response_hours} 小时；按期首次响应为成功。",
-        "Event: a ticket of any type, not cancelled. Due = reported_at + {response_hours} h; first response by the due time is a success.",
-    ),
-    "rpt_def_onsite_timeliness": (
-        "事件：有到达现场时间的未取消维修工单，按到达时间计入期间。成功：报修后 {onsite_hours} 小时内到达。",
-        "Event: a repair ticket, not cancelled, with arrived_at, in the period of arrival. Success: arrived within {onsite_hours} h of reported_at.",
-    ),
-    "rpt_def_complaint_closure_timeliness": (
-        "事件：每一起客诉。期限 = 处理期限（未填时为受理时间 + {complaint_days} 天）；按期关闭（无关闭时间时取解决时间）为成功。",
-        "Event: every complaint. Due = due_at (default received_at + {complaint_days} days); closed (else resolved) by the due time is a success.",
-    ),
-    "rpt_def_capa_timeliness": (
-        "事件：有措施期限的客诉。成功：在措施期限前完成纠正预防措施。",
-        "Event: a complaint with a CAPA due time. Success: the CAPA was done by its due time.",
-    ),
-    "rpt_def_timeliness": (
-        "时效类指标：在期限内发生的按发生时间计入期间并为成功；逾期发生或期限已过仍未发生的按期限计入并为失败；未发生且未到期的为待定，不计入任何期间。恰在期限时刻视为按期。每个比率 = 成功数 / 已结算事件数，附 95% Wilson 置信区间。",
-        "Timeliness KPIs: an event that happened by its due time settles when it happened and succeeds; one that happened late, or has not happened when its due time has passed, settles at the due time and fails; one not yet due is pending and in no period. Exactly at the due time is on time. Every rate = successes / settled events, with its 95% Wilson interval.",
-    ),
-    "rpt_def_composite": (
-        "服务满意率 = Σ 权重 × 比率（加权指标），目标 ≥ {target}。某加权指标本期无事件时，按其余指标重新分配权重并标为不完整。95% 区间为正态（delta 法）区间，方差 Σ w²·p(1−p)/n，截断到 [0, 1]。",
-        "Composite service satisfaction = Σ weight × rate over the weighted KPIs, target ≥ {target}. When a weighted KPI has no events, the others are used with weights rescaled and the composite is marked incomplete. 95% interval: normal (delta method), variance Σ w²·p(1−p)/n, clipped to [0, 1].",
-    ),
-    "rpt_def_statistics": (
-        "显著性：比率低于目标时做单侧精确二项检验，p < {alpha} 为显著低于目标，事件少于 {small_n} 个不作判断。控制图：p 图（±3σ，按每月样本数），过度离散时用 Laney p′ 图，西电规则 1–4。趋势：Mann–Kendall 检验。",
-        "Significance: one-sided exact binomial test for a rate below target, p < {alpha} is significant, fewer than {small_n} events are not judged. Control charts: p-chart (±3σ from each month's n), Laney p′ when overdispersed, Western Electric rules 1–4. Trend: Mann–Kendall test.",
-    ),
-    "rpt_def_csi": (
-        "CSI（0–100）：每份问卷已答题项的加权平均分按 {lo}–{hi} 分制换算到 0–100，再按客户类别权重平均。满意率 = 总体满意度 ≥ {threshold} 的问卷占回答总体满意度问卷的比例。关键驱动因素：题项与总体满意度的 Spearman 相关（重要性）与题项平均分（表现）。",
-        "CSI (0–100): each response's weighted mean item score mapped from the {lo}–{hi} scale to 0–100, averaged with the customer-tier weights. Satisfaction rate = share of responses with overall ≥ {threshold}. Key drivers: Spearman correlation of an item with overall (importance) and the item mean (performance).",
-    ),
-    "rpt_def_complaints": (
-        "投诉率 = 当月受理客诉数 / 当月报修（未取消）工单数。重复发生：同一原因分类和产品型号在 {recurrence_days} 天内再次发生。措施效果：完成前后各 {capa_days} 天同一原因分类（及产品型号）的客诉数，比率比精确条件检验（单侧 p < 0.05 为有效）。",
-        "Complaint rate = complaints received in a month / non-cancelled tickets reported in it. Recurrence: same root cause and product model within {recurrence_days} days. CAPA effect: complaints with the same root cause (and model) in the {capa_days} days before vs after the action, exact conditional test of the rate ratio (effective when one-sided p < 0.05).",
-    ),
-    "rpt_monthly_title": ("售后服务月度统计表 · {month}", "Monthly after-sales statistics · {month}"),
-    "rpt_sheet_summary": ("汇总", "Summary"),
-    "rpt_sheet_types": ("按服务类型", "By ticket type"),
-    "rpt_sheet_dispatch": ("安装与派工", "Installations and dispatches"),
-    "rpt_sheet_complaints": ("客诉", "Complaints"),
-    "rpt_item": ("项目", "Item"),
-    "rpt_value": ("数值", "Value"),
-    "rpt_kind": ("类别", "Kind"),
-    "rpt_installation": ("安装调试", "Installation"),
-    "rpt_dispatch": ("派工（维修、保养、咨询）", "Dispatch (repair, maintenance, inquiry)"),
-    "rpt_complaint_rate": ("投诉率", "Complaint rate"),
-    "rpt_ci_low": ("95% 区间下限", "95% interval low"),
-    "rpt_ci_high": ("95% 区间上限", "95% interval high"),
-    "rpt_cp_by_department": ("按责任部门", "By responsible department"),
-    "rpt_err_quarter_format": (
-        "季度格式应为 YYYYQn，例如 2026Q3：{value}",
-        "a quarter is written YYYYQn, e.g. 2026Q3: {value}",
-    ),
-    "rpt_err_month_format": (
-        "月份格式应为 YYYY-MM，例如 2026-10：{value}",
-        "a month is written YYYY-MM, e.g. 2026-10: {value}",
-    ),
-    "rpt_err_unknown_quarter": (
-        "数据仓库中没有季度 {value} 的数据（可用：{lo} 至 {hi}）",
-        "the warehouse has no data for quarter {value} (available: {lo} to {hi})",
-    ),
-    "rpt_err_unknown_month": (
-        "数据仓库中没有 {value} 月的数据（可用：{lo} 至 {hi}）",
-        "the warehouse has no data for month {value} (available: {lo} to {hi})",
-    ),
-    "rpt_err_no_warehouse": (
-        "{path} 处没有数据仓库（先运行 python -m pipelines demo 或 load）",
-        "no warehouse at {path} (run python -m pipelines demo or load first)",
-    ),
-    "rpt_err_filter": (
-        "筛选条件应为 维度=值[,值]，维度为 {dims} 之一：{value}",
-        "a filter is DIM=VALUE[,VALUE] with DIM one of {dims}: {value}",
-    ),
-    "rpt_err_chrome": (
-        "找不到用于绘制图表的 Chromium（安装 Debian 的 chromium，或设置 BROWSER_PATH）",
-        "no Chromium to draw the charts (install Debian's chromium, or set BROWSER_PATH)",
-    ),
-    "rpt_download_header": ("季度报告", "Quarterly report"),
-    "rpt_download_caption": (
-        "{quarter} 季度报告，应用本页的筛选条件（生成约需数秒）。",
-        "The {quarter} report with this page's filters (takes a few seconds to generate).",
-    ),
-    "rpt_download_pdf": ("下载 PDF 报告", "Download PDF report"),
-    "rpt_download_pptx": ("下载 PPTX 报告", "Download PPTX report"),
-    "rpt_download_xlsx": ("下载 {month} 月度统计表（XLSX）", "Download the {month} monthly statistics (XLSX)"),
-    # data page
-    "upload": ("上传文件", "Upload files"),
-    "upload_help": (
-        "CSV（UTF-8 或 GBK）、XLSX 或 Parquet；文件名或工作表名标明数据源（如 工单.csv）",
-        "CSV (UTF-8 or GBK), XLSX or Parquet; the file or sheet name names the source (e.g. tickets.csv)",
-    ),
-    "upload_load": ("导入并重建", "Load and rebuild"),
-    "upload_reading": ("读取中…", "Reading…"),
-    "upload_file_progress": ("读取第 {i}/{n} 个文件：{name}", "Reading file {i} of {n}: {name}"),
-    "upload_done": ("读取完成", "Read"),
-    "upload_built": ("已导入，数据仓库已重建。", "Loaded; the warehouse was rebuilt."),
-    "upload_refused": (
-        "有文件被拒绝，本次导入未写入任何数据。",
-        "A file was refused: nothing of this load was written.",
-    ),
-    "upload_nothing_new": ("没有新文件（相同内容已导入过）。", "Nothing new (the same content was loaded before)."),
-    "upload_admin_only": ("仅管理员可上传数据。", "Only administrators may upload data."),
-    "rebuild": ("按指定时点重建", "Rebuild as of a chosen time"),
-    "as_of_time": ("时间", "Time"),
-    "rebuild_go": ("重建", "Rebuild"),
-    "rebuilding": ("正在重建数据仓库…", "Rebuilding the warehouse…"),
-    "rebuilt": ("已重建，数据截至 {as_of}。", "Rebuilt as of {as_of}."),
-    "build_failed": ("重建失败，原数据仓库继续使用：", "Build failed; the previous warehouse keeps serving:"),
-    "freshness": ("数据新鲜度", "Data freshness"),
-    "records": ("记录数", "Records"),
-    "load_history": ("导入历史", "Load history"),
-    "rejected_rows": ("被拒绝的行", "Rejected rows"),
-    "no_rejects": ("没有被拒绝的行。", "No rejected rows."),
-    "file": ("文件", "File"),
-    "source": ("数据源", "Source"),
-    "status": ("状态", "Status"),
-    "rows_read": ("读取行数", "Rows read"),
-    "rows_accepted": ("接受", "Accepted"),
-    "rows_rejected": ("拒绝", "Rejected"),
-    "top_reasons": ("主要原因", "Top reasons"),
-    "reason_contains": ("原因包含", "Reason contains"),
-    "status_loaded": ("已导入", "loaded"),
-    "status_skipped": ("已跳过（重复）", "skipped (duplicate)"),
-    "status_refused": ("已拒绝", "refused"),
-    "status_checked": ("已校验", "checked"),
-    # complaints page (and value labels shared by the complaints / satisfaction / costs pages)
-    "unknown": ("（未知）", "(unknown)"),
-    "no_events": ("本范围内无事件", "No events in this range"),
-    "events_of": ("{kpi} 的事件（未达标的在前）", "Events of {kpi} (failures first)"),
-    "cat_product_quality": ("产品质量", "Product quality"),
-    "cat_service": ("服务", "Service"),
-    "cat_delivery": ("交付物流", "Delivery"),
-    "cat_suggestion": ("建议", "Suggestion"),
-    "cat_other": ("其他", "Other"),
-    "sev_serious": ("严重客诉", "Serious"),
-    "sev_general": ("一般客诉", "General"),
-    "sev_grievance": ("客户抱怨", "Grievance"),
-    "capa_open": ("进行中", "Open"),
-    "capa_overdue": ("已逾期", "Overdue"),
-    "capa_done": ("已完成", "Done"),
-    "capa_verified_effective": ("已验证有效", "Verified effective"),
-    "capa_verdict_effective": ("有效（投诉显著减少）", "Effective (complaints fell significantly)"),
-    "capa_verdict_not_shown": ("未证明有效", "Not shown effective"),
-    "capa_verdict_too_few": ("投诉太少，无法判断", "Too few complaints to tell"),
-    "capa_verdict_pending": ("观察期未满", "Pending (after-window not complete)"),
-    "capa_verdict_no_root_cause": ("无原因分类", "No root cause"),
-    "fu_satisfied": ("满意", "Satisfied"),
-    "fu_dissatisfied": ("不满意", "Dissatisfied"),
-    "fu_unreachable": ("未联系上", "Unreachable"),
-    "ch_phone": ("电话", "Phone"),
-    "ch_email": ("邮件", "E-mail"),
-    "ch_web": ("网站", "Web"),
-    "ch_wechat": ("微信", "WeChat"),
-    "ch_visit": ("来人", "Visit"),
-    "ch_letter": ("来函", "Letter"),
-    "ch_fax": ("传真", "Fax"),
-    "ch_other": ("其他", "Other"),
-    "cp_alert_serious": ("{n} 起严重客诉尚未关闭", "{n} serious complaints are open"),
-    "cp_alert_overdue": ("{n} 起客诉已超过处理期限仍未关闭", "{n} complaints are open past their due time"),
-    "cp_received": ("受理客诉", "Complaints received"),
-    "cp_with_root_cause": ("已分析原因", "With a root cause"),
-    "cp_justified": ("投诉成立", "Justified"),
-    "cp_recurrences": ("重复发生", "Recurrences"),
-    "cp_open_now": ("当前未关闭", "Open now"),
-    "cp_open_help": (
-        "截至 {as_of} 仍未关闭的客诉（不限受理期间，按区域等维度筛选）",
-        "Complaints still open at {as_of} (any period received; dimension filters apply)",
-    ),
-    "cp_kpis": ("客诉指标", "Complaint KPIs"),
-    "cp_tab_pareto": ("原因分析", "Root causes"),
-    "cp_tab_matrix": ("类别与严重程度", "Categories and severity"),
-    "cp_tab_rate": ("投诉率与处理时长", "Rate and time to close"),
-    "cp_tab_open": ("未关闭与逾期", "Open and overdue"),
-    "cp_tab_capa": ("纠正预防措施", "CAPA"),
-    "cp_tab_list": ("客诉明细", "Complaint list"),
-    "cp_pareto": ("原因分类帕累托图", "Pareto of root causes"),
-    "cp_pareto_note": (
-        "前 {k} 类原因（共 {n} 类）占客诉的 80%；{without} 起客诉尚无原因分类，未计入。",
-        "The top {k} of {n} root causes make up 80% of the complaints; complaints without a root cause ({without}) are not counted.",
-    ),
-    "cp_pick_cause": ("选择一行查看该原因的客诉。", "Select a row to see the complaints of that root cause."),
-    "cp_complaints_of": ("原因分类“{cause}”的客诉", "Complaints with root cause “{cause}”"),
-    "cp_root_cause": ("原因分类", "Root cause"),
-    "cp_complaints": ("客诉数", "Complaints"),
-    "cp_cumulative": ("累计占比", "Cumulative share"),
-    "cp_share": ("占比", "Share"),
-    "cp_rank": ("排名", "Rank"),
-    "cp_recurring": ("重复发生的原因", "Recurring causes"),
-    "cp_recurring_note": (
-        "同一原因分类和产品型号在 {days} 天内再次发生的客诉。",
-        "Complaints with the same root cause and product model as one received within {days} days before.",
-    ),
-    "cp_last_received": ("最近受理", "Last received"),
-    "cp_matrix": ("投诉类别 × 责任部门", "Category × responsible department"),
-    "cp_category": ("投诉类别", "Category"),
-    "cp_department": ("责任部门", "Responsible department"),
-    "cp_unassigned": ("（未指定）", "(not assigned)"),
-    "cp_severity_mix": ("严重程度构成（按受理月份）", "Severity mix by month received"),
-    "cp_rate": ("投诉率（按月）", "Complaint rate by month"),
-    "cp_rate_axis": ("投诉率", "Complaint rate"),
-    "cp_tickets": ("报修工单数", "Tickets reported"),
-    "cp_rate_note": (
-        "整个范围：{rate}（95% 置信区间 {low}–{high}，{c} 起客诉 / {n} 张工单）。投诉率未设目标。",
-        "Whole range: {rate} (95% interval {low}–{high}, {c} complaints / {n} tickets). The complaint rate has no target.",
-    ),
-    "cp_close_time": ("处理时长", "Time to close"),
-    "cp_close_time_note": (
-        "从受理到关闭（无关闭时间时取解决时间）的天数，仅含已关闭的客诉，按受理月份。",
-        "Days from receipt to closing (else resolution), closed complaints only, by month received.",
-    ),
-    "cp_close_time_median": ("处理时长中位数（误差线为四分位距）", "Median time to close (bars: interquartile range)"),
-    "cp_days": ("天", "Days"),
-    "cp_median_days": ("中位数（天）", "Median (days)"),
-    "cp_mean_days": ("平均（天）", "Mean (days)"),
-    "cp_max_days": ("最长（天）", "Longest (days)"),
-    "cp_p25": ("P25（天）", "P25 (days)"),
-    "cp_p75": ("P75（天）", "P75 (days)"),
-    "cp_p90": ("P90（天）", "P90 (days)"),
-    "cp_iqr": ("四分位距", "Interquartile range"),
-    "cp_closed": ("已关闭客诉数", "Closed complaints"),
-    "cp_open": ("未关闭与逾期客诉", "Open and overdue complaints"),
-    "cp_none_open": ("当前没有未关闭的客诉。", "No complaint is open."),
-    "cp_overdue": ("已逾期", "Overdue"),
-    "cp_days_open": ("已受理天数", "Days open"),
-    "cp_capa_status": ("纠正预防措施状态", "CAPA status"),
-    "cp_no_capa": ("所选范围内的客诉没有纠正预防措施。", "No complaint in this selection has a CAPA."),
-    "cp_capa_effect": ("纠正预防措施效果", "CAPA effect"),
-    "cp_capa_effect_note": (
-        "每项已完成措施：完成前后各 {days} 天内同一原因分类（及产品型号）的客诉数，按比率比做精确条件检验（单侧 p < 0.05 为有效）；观察期未满的为“观察期未满”。按完成月份筛选。",
-        "Each completed CAPA: complaints with the same root cause (and product model) in the {days} days before and after it was done, rate ratio with an exact conditional test (effective when one-sided p < 0.05); an incomplete after-window is pending. Filtered by the month the CAPA was done.",
-    ),
-    "cp_capa_limited": (
-        "表中显示最近完成的 {n} 项措施（共 {total} 项；上面的统计包含全部）。",
-        "The table shows the {n} most recently completed CAPAs ({total} in all; the tally above counts all).",
-    ),
-    "cp_capa_owner": ("措施负责人", "CAPA owner"),
-    "cp_capa_done": ("完成时间", "Done at"),
-    "cp_before": ("完成前客诉", "Complaints before"),
-    "cp_after": ("完成后客诉", "Complaints after"),
-    "cp_after_days": ("完成后已观察天数", "Days observed after"),
-    "cp_rate_ratio": ("比率比（后/前）", "Rate ratio (after / before)"),
-    "cp_verdict": ("统计判断", "Statistical verdict"),
-    "cp_recorded_effective": ("记录的措施有效", "Recorded as effective"),
-    "cp_list": ("客诉明细", "Complaint list"),
-    "cp_list_by": ("按…筛选", "Narrow by"),
-    "cp_list_value": ("取值", "Value"),
-    "cp_list_limited": (
-        "仅显示最新的 {n} 起客诉；按某个取值筛选可查看更早的。",
-        "Only the latest {n} complaints are shown; narrow by a value to see older ones.",
-    ),
-    "cp_by_category": ("投诉类别", "Category"),
-    "cp_by_severity": ("严重程度", "Severity"),
-    "cp_by_root_cause_category": ("原因分类", "Root cause"),
-    "cp_by_responsible_department": ("责任部门", "Responsible department"),
-    "cp_pick_complaint": (
-        "选择一行查看投诉内容、原因分析和纠正措施全文。",
-        "Select a row to read its description, root-cause analysis and CAPA in full.",
-    ),
-    "cp_col_complaint_id": ("投诉编号", "Complaint"),
-    "cp_col_received_at": ("受理时间", "Received"),
-    "cp_col_category": ("投诉类别", "Category"),
-    "cp_col_severity": ("严重程度", "Severity"),
-    "cp_col_justified": ("投诉是否成立", "Justified"),
-    "cp_col_responsible_department": ("责任部门", "Responsible department"),
-    "cp_col_root_cause_category": ("原因分类", "Root cause"),
-    "cp_col_root_cause": ("原因分析", "Root-cause analysis"),
-    "cp_col_product_line": ("产品线", "Product line"),
-    "cp_col_product_model": ("产品型号", "Product model"),
-    "cp_col_description": ("投诉内容", "Description"),
-    "cp_col_due_at": ("处理期限", "Due"),
-    "cp_col_finished_at": ("关闭时间", "Closed"),
-    "cp_col_is_open": ("未关闭", "Open"),
-    "cp_col_is_overdue": ("已逾期", "Overdue"),
-    "cp_col_days_to_close": ("处理天数", "Days to close"),
-    "cp_col_is_recurrence": ("重复发生", "Recurrence"),
-    "cp_col_capa_status": ("措施状态", "CAPA status"),
-    "cp_col_capa_action": ("纠正预防措施", "CAPA"),
-    "cp_col_followup_result": ("回访结果", "Follow-up result"),
-    "cp_col_customer_name": ("客户名称", "Customer"),
-    "cp_col_region": ("区域", "Region"),
-    "cp_col_service_center": ("服务网点", "Service centre"),
-    "cp_col_channel": ("渠道", "Channel"),
-    # satisfaction page
-    "survey_post_service": ("服务回访", "Post-service"),
-    "survey_periodic": ("定期调查", "Periodic"),
-    "sat_no_channel": (
-        "调查问卷没有渠道字段，渠道筛选不适用于本页的调查数据。",
-        "Survey responses carry no channel: the channel filter does not apply to the surveys on this page.",
-    ),
-    "sat_target_note": (
-        "满意率 = 总体满意度 ≥ {threshold}（{lo}–{hi} 分制）的问卷占回答总体满意度问卷的比例。未单独配置满意率目标，以服务满意率目标 {target} 作为参考目标。",
-        "Satisfaction rate = share of responses with overall ≥ {threshold} (scale {lo}–{hi}) among those answering overall. No survey target is configured: the service-satisfaction target {target} is the reference.",
-    ),
-    "sat_rate_of": ("满意率 · {survey}", "Satisfaction rate · {survey}"),
-    "sat_csi_of": ("CSI · {survey}", "CSI · {survey}"),
-    "sat_csi_help": (
-        "客户满意度指数（0–100）：每份问卷已答题项的加权平均分换算到 0–100，再按客户类别权重平均。",
-        "Customer satisfaction index (0–100): each response's weighted mean item score mapped to 0–100, averaged with the customer-tier weights.",
-    ),
-    "sat_responses_n": ("问卷 {n} 份，其中 {scored} 份有评分题项", "{n} responses, {scored} with scored items"),
-    "sat_tab_month": ("按月趋势", "By month"),
-    "sat_tab_items": ("题项得分", "Item scores"),
-    "sat_tab_tier": ("重点与一般客户", "Key vs general customers"),
-    "sat_tab_ipa": ("重要性–表现", "Importance–performance"),
-    "sat_tab_response": ("回复率", "Response rate"),
-    "sat_tab_followup": ("需回访的不满意客户", "Dissatisfied customers"),
-    "sat_tab_comments": ("意见和建议", "Comments"),
-    "sat_rate_by_month": ("满意率（按月、调查类型）", "Satisfaction rate by month and survey type"),
-    "sat_csi_by_month": ("CSI（按月、调查类型）", "CSI by month and survey type"),
-    "sat_rate": ("满意率", "Satisfaction rate"),
-    "sat_csi": ("CSI", "CSI"),
-    "sat_rated": ("回答总体满意度的问卷", "Responses rating overall"),
-    "sat_scored": ("有评分的问卷", "Scored responses"),
-    "sat_satisfied": ("满意问卷", "Satisfied responses"),
-    "sat_responses": ("问卷数", "Responses"),
-    "sat_survey_type": ("调查类型", "Survey type"),
-    "sat_reference_target": ("参考目标", "Reference target"),
-    "sat_items": ("各题项平均分（95% t 置信区间）", "Mean item scores (95% t-interval)"),
-    "sat_items_note": (
-        "每个题项按其所属调查类型计算，分制 {lo}–{hi}；误差线为均值的 95% t 置信区间。",
-        "Each item on the responses of its own survey type, scale {lo}–{hi}; bars show the 95% t-interval of the mean.",
-    ),
-    "sat_item": ("题项", "Item"),
-    "sat_mean": ("平均分", "Mean score"),
-    "sat_sd": ("标准差", "Standard deviation"),
-    "sat_tiers": ("重点客户与一般客户的满意率", "Satisfaction rate of key and general customers"),
-    "sat_tier_diff": (
-        "{survey}：重点 − 一般 = {d} 个百分点（95% 置信区间 {lo} 至 {hi}，Newcombe 法）· {sig}",
-        "{survey}: key − general = {d} pp (95% interval {lo} to {hi}, Newcombe) · {sig}",
-    ),
-    "sat_ipa": ("重要性–表现分析", "Importance–performance"),
-    "sat_ipa_of": ("重要性–表现 · {survey}", "Importance–performance · {survey}"),
-    "sat_ipa_note": (
-        "重要性 = 题项与总体满意度的 Spearman 相关系数（逐题成对完整的问卷），表现 = 题项平均分。基于所选范围内全部 {n} 份问卷，在数据库中按“题项得分 × 总体满意度”频数表精确计算，未抽样。",
-        "Importance = Spearman correlation of the item with overall satisfaction (pairwise complete responses); performance = mean item score. Computed exactly over all {n} responses in the selection from the item score × overall frequency table in the database; no sampling.",
-    ),
-    "sat_importance": ("重要性（Spearman ρ）", "Importance (Spearman ρ)"),
-    "sat_performance": ("表现（平均分）", "Performance (mean score)"),
-    "sat_quadrant": ("象限", "Quadrant"),
-    "sat_q_fix": ("重点改进", "Concentrate here"),
-    "sat_q_keep_up": ("继续保持", "Keep up the good work"),
-    "sat_q_low_priority": ("次要改进", "Low priority"),
-    "sat_q_possible_overkill": ("可能过度投入", "Possible overkill"),
-    "sat_response_rate": ("服务回访回复率（按月）", "Post-service response rate by month"),
-    "sat_response_note": (
-        "本月收到的服务回访问卷数 / 本月修复（未取消）的工单数。未回复的已发问卷不在数据中，因此只能以修复工单为分母。",
-        "Post-service responses returned in the month / non-cancelled tickets resolved in the month. Surveys sent but never answered are not in the data, so resolved tickets are the denominator.",
-    ),
-    "sat_response_rate_axis": ("回复率", "Response rate"),
-    "sat_post_responses": ("服务回访问卷", "Post-service responses"),
-    "sat_resolved": ("修复工单数", "Tickets resolved"),
-    "sat_times_note": (
-        "已知发出时间的问卷及从发出到回复的天数。",
-        "Responses with a known sending time, and days from sending to reply.",
-    ),
-    "sat_with_sent": ("已知发出时间", "With sending time"),
-    "sat_share_sent": ("已知发出时间占比", "Share with sending time"),
-    "sat_median_days": ("回复天数中位数", "Median days to reply"),
-    "sat_p90_days": ("回复天数 P90", "P90 days to reply"),
-    "sat_followup": ("需回访的不满意客户", "Dissatisfied customers needing a follow-up"),
-    "sat_followup_note": (
-        "总体满意度低于 {threshold} 分的问卷，最新的在前。联系方式按权限脱敏。",
-        "Responses with overall below {threshold}, latest first. Contact details are masked unless your role may see them.",
-    ),
-    "sat_pick_comment": ("选择一行查看意见全文。", "Select a row to read the comment in full."),
-    "sat_responded_at": ("回复时间", "Responded"),
-    "sat_customer": ("客户名称", "Customer"),
-    "sat_contact_name": ("联系人", "Contact"),
-    "sat_contact_phone": ("联系电话", "Phone"),
-    "sat_contact_email": ("邮箱", "E-mail"),
-    "sat_overall": ("总体满意度", "Overall"),
-    "sat_nps": ("推荐意愿", "NPS"),
-    "sat_ticket": ("工单号", "Ticket"),
-    "sat_comment": ("意见和建议", "Comment"),
-    "sat_comments": ("意见和建议", "Comments"),
-    # costs page
-    "ttype_repair": ("维修", "Repair"),
-    "ttype_installation": ("安装调试", "Installation"),
-    "ttype_maintenance": ("保养", "Maintenance"),
-    "ttype_inquiry": ("咨询", "Inquiry"),
-    "tstatus_open": ("处理中", "Open"),
-    "tstatus_resolved": ("已修复", "Resolved"),
-    "tstatus_closed": ("已关闭", "Closed"),
-    "tstatus_cancelled": ("已取消", "Cancelled"),
-    "cost_note": (
-        "售后服务月度统计（service_costs_monthly）：工单按修复时间（未修复的按报修时间）计入月份，不含已取消工单；缺失的金额按 0 计。",
-        "Monthly after-sales statistics (service_costs_monthly): a ticket counts in the month it was resolved (else reported), cancelled tickets left out, missing amounts as 0.",
-    ),
-    "cost_note_filtered": (
-        "按所选维度从工单明细汇总（口径同 service_costs_monthly）：工单按修复时间（未修复的按报修时间）计入月份，不含已取消工单；缺失的金额按 0 计。",
-        "Summed from the tickets under the selected dimensions (as service_costs_monthly): a ticket counts in the month it was resolved (else reported), cancelled tickets left out, missing amounts as 0.",
-    ),
-    "cost_installations": ("安装调试工单", "Installations"),
-    "cost_dispatches": ("派工（维修、保养、咨询）", "Dispatches (repair, maintenance, inquiry)"),
-    "cost_visits_days": ("{visits} 人次 · {days} 人天", "{visits} person-times · {days} person-days"),
-    "cost_total": ("费用合计", "Total cost"),
-    "cost_money": ("¥{v}", "CNY {v}"),
-    "cost_material": ("材料费", "Material cost"),
-    "cost_free": ("免费（保修期内）", "Free (in warranty)"),
-    "cost_paid": ("收费（保修期外）", "Paid (out of warranty)"),
-    "cost_unknown_warranty": (
-        "{n} 张工单未注明是否在保修期内，未计入免费或收费。",
-        "{n} tickets do not say whether they were in warranty and count as neither free nor paid.",
-    ),
-    "cost_labor_cost": ("人工费", "Labour"),
-    "cost_travel_cost": ("差旅费", "Travel"),
-    "cost_material_cost": ("材料费", "Material"),
-    "cost_transport_cost": ("运输费", "Transport"),
-    "cost_amount": ("金额（元）", "Amount (CNY)"),
-    "cost_by_month": ("各月费用构成", "Costs by month"),
-    "cost_free_vs_paid": ("免费与收费工单", "Free vs paid tickets"),
-    "cost_tickets": ("工单数", "Tickets"),
-    "cost_visits": ("人次", "Person-times"),
-    "cost_person_days": ("人天", "Person-days"),
-    "cost_visits_by_type": ("各月人次（按服务类型）", "Person-times by month and ticket type"),
-    "cost_monthly_table": ("售后服务月度统计表", "Monthly after-sales statistics"),
-    "cost_pick_month": ("选择一行查看该月的工单明细。", "Select a row to see that month's tickets."),
-    "cost_inst_tickets": ("安装调试工单", "Installation tickets"),
-    "cost_inst_visits": ("安装调试人次", "Installation person-times"),
-    "cost_inst_days": ("安装调试人天", "Installation person-days"),
-    "cost_disp_tickets": ("派工工单", "Dispatch tickets"),
-    "cost_disp_visits": ("派工人次", "Dispatch person-times"),
-    "cost_disp_days": ("派工人天", "Dispatch person-days"),
-    "cost_ticket_type": ("服务类型", "Ticket type"),
-    "cost_tickets_of": ("{month} 的工单（费用高的在前）", "Tickets of {month} (highest cost first)"),
-    "cost_drill_limited": ("显示前 {shown} 张（共 {n} 张）。", "Showing the first {shown} of {n} tickets."),
-    "cost_by_type_table": ("按月份和服务类型", "By month and ticket type"),
-    "cost_col_ticket_id": ("工单号", "Ticket"),
-    "cost_col_ticket_type": ("服务类型", "Ticket type"),
-    "cost_col_reported_at": ("报修时间", "Reported"),
-    "cost_col_resolved_at": ("修复时间", "Resolved"),
-    "cost_col_status": ("状态", "Status"),
-    "cost_col_in_warranty": ("保修期内", "In warranty"),
-    "cost_col_customer_name": ("客户名称", "Customer"),
-    "cost_col_region": ("区域", "Region"),
-    "cost_col_service_center": ("服务网点", "Service centre"),
-    "cost_col_technician": ("服务人员", "Technician"),
-    "cost_col_product_line": ("产品线", "Product line"),
-    "cost_col_product_model": ("产品型号", "Product model"),
-    "cost_col_visit_count": ("上门次数", "Visits"),
-    "cost_col_person_days": ("人天", "Person-days"),
-    "cost_col_labor_cost": ("人工费", "Labour"),
-    "cost_col_travel_cost": ("差旅费", "Travel"),
-    "cost_col_material_cost": ("材料费", "Material"),
-    "cost_col_transport_cost": ("运输费", "Transport"),
-    "cost_col_total_cost": ("费用合计", "Total cost"),
-}
+
+class LocaleError(ValueError):
+    """A locale file that cannot serve as its language's table."""
+
+
+def read_locale(path: Path) -> tuple[str, dict[str, str]]:
+    """(the language's own name from [locale], key → text) of one locale file; its other tables only group keys."""
+    try:
+        source = path.read_text(encoding="utf-8")
+        data = tomllib.loads(source)
+    except (OSError, UnicodeDecodeError) as err:
+        raise LocaleError(f"{path}: {err}") from None
+    except tomllib.TOMLDecodeError as err:
+        at = re.search(r"at line (\d+)", str(err))
+        lines = source.splitlines()
+        line = lines[int(at[1]) - 1].strip() if at and int(at[1]) <= len(lines) else ""
+        raise LocaleError(f"{path}: {err}" + (f": {line}" if line else "")) from None
+    locale = data.pop("locale", None)
+    if not isinstance(locale, dict) or list(locale) != ["name"] or not isinstance(locale["name"], str):
+        raise LocaleError(f"{path}: [locale] must hold name, the language's own name, and nothing else")
+    texts: dict[str, str] = {}
+    table_of: dict[str, str] = {}
+    for table, entries in data.items():
+        if not isinstance(entries, dict):
+            raise LocaleError(f"{path}: {table} is outside a table; every key belongs to one")
+        for key, text in entries.items():
+            if not isinstance(text, str):
+                raise LocaleError(f"{path}: [{table}] {key} is not a string but {type(text).__name__}")
+            if key in texts:
+                raise LocaleError(f"{path}: {key} is in both [{table_of[key]}] and [{table}]")
+            texts[key], table_of[key] = text, table
+    return locale["name"], texts
+
+
+def placeholders(text: str) -> set[tuple[str, str, str]]:
+    """The (field name, conversion, format spec) of each placeholder; ValueError if malformed."""
+    return {
+        (field, conv or "", spec or "") for _, field, spec, conv in string.Formatter().parse(text) if field is not None
+    }
+
+
+def problems(tables: dict[str, dict[str, str]]) -> list[str]:
+    """Why the tables (label, e.g. a file name → key → text) are not one table of languages: a key
+    some of them lack, a text that is no format string, a key whose placeholders differ between them."""
+    found = []
+    for key in dict.fromkeys(k for texts in tables.values() for k in texts):
+        lacking = [label for label, texts in tables.items() if key not in texts]
+        if lacking:
+            found.append(f"{key} is missing from {', '.join(lacking)}")
+            continue
+        fields = {}
+        for label, texts in tables.items():
+            try:
+                fields[label] = placeholders(texts[key])
+            except ValueError as err:  # e.g. a lone "{"
+                found.append(f"{label}: {key} is not a format string ({err})")
+        if len({frozenset(f) for f in fields.values()}) > 1:
+            each = "; ".join(f"{label} {_shown(f)}" for label, f in fields.items())
+            found.append(f"{key} has different placeholders: {each}")
+    return found
+
+
+def _shown(fields: set[tuple[str, str, str]]) -> str:
+    braces = sorted(
+        "{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}" for name, conv, spec in fields
+    )
+    return ", ".join(braces) or "none"
+
+
+def load(directory: Path = LOCALES) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """(code → the language's own name, key → (zh text, en text)) from `directory`/zh.toml and en.toml;
+    LocaleError, naming the file and the key, when a file is malformed or the two disagree."""
+    paths = [directory / f"{code}.toml" for code in CODES]
+    (zh_name, zh), (en_name, en) = (read_locale(path) for path in paths)
+    found = problems({str(paths[0]): zh, str(paths[1]): en})
+    if found:
+        raise LocaleError("the locale files disagree:\n  " + "\n  ".join(found))
+    return dict(zip(CODES, (zh_name, en_name), strict=True)), {key: (zh[key], en[key]) for key in zh}
+
+
+LANGUAGES, TEXT = load()
 
 
 _LAST = ["zh"]  # the language of the latest script run, for calls made outside one

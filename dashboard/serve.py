@@ -29,15 +29,31 @@ def preload() -> None:
         from dashboard import (  # noqa: F401 — imported for their side effect of loading
             access,
             charts,
-            complaints_parts,
-            components,
             data,
             export,
-            filters,
             i18n,
-            kpi_parts,
-            satisfaction_parts,
+            sidebar,
             stats,
+            ui,
+        )
+        from dashboard.app_pages.complaints import (  # noqa: F401 — the parts the page script imports
+            capa,
+            causes,
+            complaint_list,
+            kpis,
+            matrix,
+            open_complaints,
+            rate,
+        )
+        from dashboard.app_pages.satisfaction import (  # noqa: F401 — the parts the page script imports
+            by_month,
+            comments,
+            drivers,
+            followup,
+            items,
+            rates,
+            response,
+            tiers,
         )
 
         pio.to_json(go.Figure(go.Bar(x=["a"], y=[1])), validate=True)

@@ -9,18 +9,18 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run` puts only dashboard/ on the path
 
-from dashboard import data, filters  # noqa: E402
+from dashboard import data, sidebar  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
 
 st.set_page_config(page_title="售后服务质量 · After-sales quality", layout="wide")
 
-filters.language_picker()
+sidebar.language_picker()
 PAGES = [
     st.Page("app_pages/overview.py", title=t("page_overview"), url_path="overview", default=True),
     st.Page("app_pages/departments.py", title=t("page_departments"), url_path="departments"),
     st.Page("app_pages/trends.py", title=t("page_trends"), url_path="trends"),
-    st.Page("app_pages/complaints.py", title=t("page_complaints"), url_path="complaints"),
-    st.Page("app_pages/satisfaction.py", title=t("page_satisfaction"), url_path="satisfaction"),
+    st.Page("app_pages/complaints/complaints.py", title=t("page_complaints"), url_path="complaints"),
+    st.Page("app_pages/satisfaction/satisfaction.py", title=t("page_satisfaction"), url_path="satisfaction"),
     st.Page("app_pages/costs.py", title=t("page_costs"), url_path="costs"),
     st.Page("app_pages/data_admin.py", title=t("page_data"), url_path="data"),
 ]
@@ -33,7 +33,7 @@ if missing:
     st.stop()
 st.session_state["ident"] = ident
 try:
-    st.session_state["filters"] = filters.sidebar(ident)
+    st.session_state["filters"] = sidebar.filters(ident)
 
     st.title(t("app_title"))
     if ident is None:

@@ -6,8 +6,7 @@ a per-month drill-down into the tickets. A ticket's month is that of resolved_at
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, components, data
-from dashboard.complaints_parts import label, mapped, month_text, yes_no
+from dashboard import charts, data, ui
 from dashboard.i18n import t
 from dashboard.report.downloads import monthly_download
 
@@ -18,17 +17,17 @@ DRILL_LIMIT = 5000
 ident, f = st.session_state.get("ident"), st.session_state.get("filters")
 st.header(t("page_costs"))
 if ident is None or f is None or f.start is None:
-    components.empty()
+    ui.empty()
     st.stop()
 
 costs = data.service_costs(ident, f)
 if costs.empty:
-    components.empty()
+    ui.empty()
     st.stop()
 st.caption(t("cost_note_filtered" if f.has_dims else "cost_note"))
 monthly_download(f.end, f)  # the monthly statistics (XLSX) of the range's last month, these filters
-costs["period"] = month_text(costs["month"])
-costs["type"] = mapped(costs["ticket_type"], lambda v: label("ttype", v))
+costs["period"] = ui.month_text(costs["month"])
+costs["type"] = ui.mapped(costs["ticket_type"], lambda v: ui.label("ttype", v))
 install = costs["ticket_type"] == "installation"
 
 
@@ -79,7 +78,7 @@ if total["unknown_warranty"]:
 
 long = costs.melt(id_vars=["period"], value_vars=list(COSTS), var_name="kind", value_name="amount")
 long = long.groupby(["kind", "period"], sort=False, as_index=False)["amount"].sum()
-long["kind"] = mapped(long["kind"], lambda v: t(f"cost_{v}"))
+long["kind"] = ui.mapped(long["kind"], lambda v: t(f"cost_{v}"))
 st.plotly_chart(
     charts.bars(
         long,
@@ -104,7 +103,7 @@ with left:
     wp = monthly.melt(
         id_vars=["period"], value_vars=["free_tickets", "paid_tickets"], var_name="kind", value_name="count"
     )
-    wp["kind"] = mapped(wp["kind"], lambda v: t("cost_free" if v == "free_tickets" else "cost_paid"))
+    wp["kind"] = ui.mapped(wp["kind"], lambda v: t("cost_free" if v == "free_tickets" else "cost_paid"))
     st.plotly_chart(
         charts.bars(
             wp,
@@ -165,7 +164,7 @@ money = {
     t(k): MONEY
     for k in ("cost_labor_cost", "cost_travel_cost", "cost_material_cost", "cost_transport_cost", "cost_total")
 }
-picked = components.table(shown, "service_costs_monthly", "cost_monthly", select=True, column_config=money)
+picked = ui.table(shown, "service_costs_monthly", "cost_monthly", select=True, column_config=money)
 
 if picked is not None:
     period = monthly["period"].iloc[picked]
@@ -174,7 +173,7 @@ if picked is not None:
     ttype = st.selectbox(
         t("cost_ticket_type"),
         types,
-        format_func=lambda v: t("all") if v is None else label("ttype", v),
+        format_func=lambda v: t("all") if v is None else ui.label("ttype", v),
         key="cost_drill_type",
     )
     st.text(t("cost_tickets_of", month=period))
@@ -185,12 +184,12 @@ if picked is not None:
     if len(tickets) >= DRILL_LIMIT:
         st.caption(t("cost_drill_limited", shown=DRILL_LIMIT, n=n_all))
     if tickets.empty:
-        components.empty()
+        ui.empty()
     else:
-        tickets["ticket_type"] = mapped(tickets["ticket_type"], lambda v: label("ttype", v))
-        tickets["in_warranty"] = mapped(tickets["in_warranty"], yes_no)
-        tickets["status"] = mapped(tickets["status"], lambda v: label("tstatus", v))
-        components.table(
+        tickets["ticket_type"] = ui.mapped(tickets["ticket_type"], lambda v: ui.label("ttype", v))
+        tickets["in_warranty"] = ui.mapped(tickets["in_warranty"], ui.yes_no)
+        tickets["status"] = ui.mapped(tickets["status"], lambda v: ui.label("tstatus", v))
+        ui.table(
             tickets.rename(columns=lambda col: t(f"cost_col_{col}")),
             f"tickets_{period}",
             "cost_drill",
@@ -211,4 +210,4 @@ detail = pd.DataFrame(
         t("cost_paid"): costs["paid_tickets"],
     }
 )
-components.table(detail, "service_costs_by_type", "cost_by_type", column_config=money)
+ui.table(detail, "service_costs_by_type", "cost_by_type", column_config=money)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, components, data
+from dashboard import access, data, ui
 from dashboard.i18n import t
 from pipelines import ingest
 from pipelines.build import BuildError, build
@@ -69,7 +69,7 @@ else:
         else:
             st.info(t("upload_nothing_new"))
     if "upload_result" in st.session_state:
-        components.table(st.session_state["upload_result"], "upload_result", "upload_result_table")
+        ui.table(st.session_state["upload_result"], "upload_result", "upload_result_table")
 
 # ---------------------------------------------------------------- rebuild with a chosen as-of
 st.subheader(t("rebuild"))
@@ -86,13 +86,13 @@ if "admin" in access.roles():
             st.error(t("build_failed") + " " + str(exc))
 
 if ident is None:
-    components.empty(t("no_warehouse"))
+    ui.empty(t("no_warehouse"))
     st.stop()
 
 # ---------------------------------------------------------------- freshness
 st.subheader(t("freshness"))
 fresh = data.freshness(ident)
-components.table(
+ui.table(
     fresh.rename(
         columns={
             "source": t("source"),
@@ -108,13 +108,13 @@ components.table(
 # ---------------------------------------------------------------- load history
 st.subheader(t("load_history"))
 history = data.load_history(ident)
-components.table(history, "load_files", "load_history_table")
+ui.table(history, "load_files", "load_history_table")
 
 # ---------------------------------------------------------------- rejected rows
 st.subheader(t("rejected_rows"))
 summary = data.rejected_summary(ident)
 if summary.empty:
-    components.empty(t("no_rejects"))
+    ui.empty(t("no_rejects"))
 else:
     c1, c2, c3 = st.columns(3)
     everything = t("all")  # bound now: AppTest calls format_func outside the session
@@ -134,4 +134,4 @@ else:
     )
     reason = c3.text_input(t("reason_contains"), key="rej_reason")
     rows = data.rejected_rows(ident, source, file_name, reason or None)
-    components.table(rows, "rejected_rows", "rejected_rows_table")
+    ui.table(rows, "rejected_rows", "rejected_rows_table")

@@ -5,29 +5,33 @@ plot (SPEC §8) with drill-down to events, and the department's failed events.""
 from dataclasses import replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, components, data, stats
+from dashboard import charts, data, stats, ui
 from dashboard.i18n import t
-from dashboard.kpi_parts import (
-    events_table,
-    funnel_limits,
-    interval,
-    kpi_names,
-    plain,
-    rate_sentence,
-    unit_label,
-    verdict,
-)
 
 EVENT_LIMIT = 1000
 PCT = st.column_config.NumberColumn(format="percent")
 
+
+def unit_label(value) -> str:
+    return t("dept_unknown_unit") if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def funnel_limits(p0: float, max_n: int) -> pd.DataFrame:
+    """stats.funnel_limits around p0 over a log-spaced grid of n from 1 to max_n (about 200 points: smooth
+    curves at a bounded cost however large the units are)."""
+    grid = np.unique(np.rint(np.geomspace(1, max(int(max_n), 2), 200)))
+    return stats.funnel_limits(p0, grid)
+
+
 ident, f = st.session_state.get("ident"), st.session_state.get("filters")
 st.header(t("page_departments"))
 if ident is None or f is None or f.start is None:
-    components.empty()
+    ui.empty()
     st.stop()
 
 # ---- the assessed period: the quarter of the range's end (clipped to the range) or the whole range
@@ -46,14 +50,14 @@ tag = end_quarter if scope == "end" else f"{fp.start:%Y%m}-{fp.end:%Y%m}"  # fil
 st.caption(t("dept_period_shown", label=label, lo=f"{fp.start:%Y-%m}", hi=f"{fp.end:%Y-%m}"))
 
 settings = data.kpi_settings(ident)
-names = kpi_names(settings)
+names = ui.kpi_names(settings)
 by_quarter = data.kpi_rates(ident, fp, "quarter")
 totals = by_quarter.groupby("kpi", as_index=False)[["successes", "n"]].sum()
-rates = components.with_rates(settings.merge(totals, on="kpi", how="inner").sort_values("sort_order"))
+rates = ui.with_rates(settings.merge(totals, on="kpi", how="inner").sort_values("sort_order"))
 if rates.empty:
-    components.empty()
+    ui.empty()
     st.stop()
-rates["label"] = [components.kpi_title(r) for _, r in rates.iterrows()]
+rates["label"] = [ui.kpi_title(r) for _, r in rates.iterrows()]
 departments = list(dict.fromkeys(settings["owner_department"]))
 
 # ---- scorecard, one table per department; selecting a KPI row lists its events
@@ -61,10 +65,10 @@ st.subheader(t("dept_scorecard"))
 for dept in departments:
     rows = rates[rates["owner_department"] == dept]
     owned = settings[settings["owner_department"] == dept]
-    st.markdown(f"#### {plain(dept)}")
+    st.markdown(f"#### {ui.plain(dept)}")
     missing = [names[k] for k in owned["kpi"] if k not in set(rows["kpi"])]
     if rows.empty:
-        components.empty()
+        ui.empty()
         continue
     st.caption(
         t(
@@ -80,15 +84,15 @@ for dept in departments:
             t("weight"): rows["weight"],
             t("rate"): rows["rate"],
             t("target"): rows["target"],
-            t("ci"): [interval(r) for _, r in rows.iterrows()],
+            t("ci"): [ui.interval(r) for _, r in rows.iterrows()],
             t("n"): rows["n"],
             t("met"): [("✓ " + t("met")) if m else ("✗ " + t("missed")) for m in rows["met"]],
             t("p_value"): rows["p_value"],
-            t("dept_verdict"): [verdict(r) for _, r in rows.iterrows()],
+            t("dept_verdict"): [ui.verdict(r) for _, r in rows.iterrows()],
         }
     )
     key = f"dept_card_{departments.index(dept)}"
-    picked = components.table(
+    picked = ui.table(
         shown,
         f"scorecard_{tag}_{dept}",
         key,
@@ -101,13 +105,13 @@ for dept in departments:
         },
     )
     if missing:
-        st.caption(t("dept_no_events", names=plain("、".join(missing))))
+        st.caption(t("dept_no_events", names=ui.plain("、".join(missing))))
     if picked is None or picked >= len(rows):  # a selection left over from other data
         st.caption(t("drill_hint"))
     else:
         row = rows.iloc[picked]
-        st.markdown("##### " + t("dept_kpi_events", kpi=plain(row["label"])))
-        events_table(
+        st.markdown("##### " + t("dept_kpi_events", kpi=ui.plain(row["label"])))
+        ui.events_table(
             data.events(ident, fp, row["kpi"], limit=EVENT_LIMIT),
             names,
             f"events_{row['kpi']}",
@@ -121,23 +125,23 @@ c1, c2, c3 = st.columns([1, 1, 2])
 dept = c1.selectbox(t("dept_department"), departments, key="dept_department")
 dept_kpis = list(rates[rates["owner_department"] == dept]["kpi"])
 if not dept_kpis:
-    components.empty()
+    ui.empty()
 else:
     kpi = c2.selectbox(t("kpi"), dept_kpis, format_func=names.get, key="dept_kpi")
     group = c3.radio(t("dept_group"), list(data.BREAKDOWNS), format_func=t, horizontal=True, key="dept_group")
     kpi_row = rates.set_index("kpi").loc[kpi]
-    st.caption(rate_sentence("dept_kpi_overall", kpi_row, kpi=plain(kpi_row["label"])))
+    st.caption(ui.rate_sentence("dept_kpi_overall", kpi_row, kpi=ui.plain(kpi_row["label"])))
     units = data.kpi_breakdown(ident, fp, kpi, group)
     units = units[units["n"] > 0]
     if units.empty:
-        components.empty()
+        ui.empty()
     else:
         p0 = float(kpi_row["successes"] / kpi_row["n"])  # the KPI's overall rate, whatever the unit list holds
         limits = funnel_limits(p0, int(units["n"].max()))
         units = units.assign(unit_label=[unit_label(u) for u in units["unit"]], target=kpi_row["target"])
         labels = {
             "title": t("dept_funnel_title", kpi=kpi_row["label"], group=t(group)),
-            "subtitle": t("dept_funnel_subtitle", p0=components.pct(p0)),
+            "subtitle": t("dept_funnel_subtitle", p0=ui.pct(p0)),
             "x_title": t("n"),
             "y_title": t("rate"),
             "unit": t(group),
@@ -162,20 +166,20 @@ else:
             },
         }
         st.plotly_chart(charts.funnel(units, p0, limits, labels, unit="unit_label"), key="dept_funnel")
-        unit_rates = components.with_rates(units)
+        unit_rates = ui.with_rates(units)
         flags = stats.funnel_flags(unit_rates["successes"], unit_rates["n"], p0)
         shown = pd.DataFrame(
             {
                 t(group): unit_rates["unit_label"],
                 t("rate"): unit_rates["rate"],
-                t("ci"): [interval(r) for _, r in unit_rates.iterrows()],
+                t("ci"): [ui.interval(r) for _, r in unit_rates.iterrows()],
                 t("n"): unit_rates["n"],
                 t("dept_funnel_flag"): [t(f"funnel_{fl}") for fl in flags],
                 t("target"): unit_rates["target"],
-                t("dept_verdict"): [verdict(r) for _, r in unit_rates.iterrows()],
+                t("dept_verdict"): [ui.verdict(r) for _, r in unit_rates.iterrows()],
             }
         )
-        picked = components.table(
+        picked = ui.table(
             shown, f"{kpi}_{group}_{tag}", "dept_units", select=True, column_config={t("rate"): PCT, t("target"): PCT}
         )
         if picked is None or picked >= len(unit_rates):
@@ -185,7 +189,7 @@ else:
             value = None if pd.isna(unit) else str(unit)
             st.markdown("##### " + t("drill_down"))
             st.text(t("dept_unit_events", unit=unit_label(value)))  # unit names are data: plain text only
-            events_table(
+            ui.events_table(
                 data.events(ident, fp, kpi, group=group, value=value, limit=EVENT_LIMIT),
                 names,
                 f"events_{kpi}_{group}",
@@ -198,5 +202,5 @@ st.subheader(t("dept_failures"))
 dept_rows = rates[rates["owner_department"] == dept]
 total_failed = int((dept_rows["n"] - dept_rows["successes"]).sum())
 failed = data.department_failures(ident, fp, dept, EVENT_LIMIT)
-st.caption(t("dept_failures_caption", dept=plain(dept), total=f"{total_failed:,}", shown=f"{len(failed):,}"))
-events_table(failed, names, f"failed_events_{tag}_{dept}", "dept_failed", EVENT_LIMIT)
+st.caption(t("dept_failures_caption", dept=ui.plain(dept), total=f"{total_failed:,}", shown=f"{len(failed):,}"))
+ui.events_table(failed, names, f"failed_events_{tag}_{dept}", "dept_failed", EVENT_LIMIT)

@@ -3,19 +3,19 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, components, data
+from dashboard import charts, data, ui
 from dashboard.i18n import t
 from dashboard.report.downloads import quarterly_downloads
 
 ident, f = st.session_state.get("ident"), st.session_state.get("filters")
 st.header(t("page_overview"))
 if ident is None or f is None or f.start is None:
-    components.empty()
+    ui.empty()
     st.stop()
 
-quarterly = components.with_rates(data.kpi_rates(ident, f, "quarter"))
+quarterly = ui.with_rates(data.kpi_rates(ident, f, "quarter"))
 if quarterly.empty:
-    components.empty()
+    ui.empty()
     st.stop()
 quarters = sorted(quarterly["period"].unique())
 quarter = quarters[-1]
@@ -25,7 +25,7 @@ st.subheader(f"{quarter}")
 # cards: composite and the four weighted KPIs, with change vs the previous quarter
 this = quarterly[quarterly["period"] == quarter]
 prev = quarterly[quarterly["period"] == prev_q] if prev_q else quarterly.iloc[0:0]
-comp = components.composite(this)
+comp = ui.composite(this)
 weighted = this[this["weight"] > 0].sort_values("sort_order")
 cols = st.columns(1 + len(weighted))
 with cols[0]:
@@ -34,27 +34,27 @@ with cols[0]:
         comp_row["verdict"] = "met" if comp["met"] else "not_significant"
     st.metric(
         t("composite"),
-        components.pct(comp["rate"]),
+        ui.pct(comp["rate"]),
         border=True,
-        help=f"{t('target')} ≥ {components.pct(comp['target'], 0)} · {t('ci')} "
-        f"{components.pct(comp['ci_low'])}–{components.pct(comp['ci_high'])}",
+        help=f"{t('target')} ≥ {ui.pct(comp['target'], 0)} · {t('ci')} "
+        f"{ui.pct(comp['ci_low'])}–{ui.pct(comp['ci_high'])}",
     )
     st.caption(
         ("✓ " + t("met") if comp["met"] else "✗ " + t("missed"))
-        + f" · {t('target')} {components.pct(comp['target'], 0)} · {t('ci')} "
-        f"{components.pct(comp['ci_low'])}–{components.pct(comp['ci_high'])}"
+        + f" · {t('target')} {ui.pct(comp['target'], 0)} · {t('ci')} "
+        f"{ui.pct(comp['ci_low'])}–{ui.pct(comp['ci_high'])}"
     )
     if not comp["complete"]:
         st.caption("⚠ " + t("incomplete"))
 for col, (_, row) in zip(cols[1:], weighted.iterrows(), strict=True):
     with col:
         p = prev[prev["kpi"] == row["kpi"]]
-        components.kpi_card(components.kpi_title(row), row.to_dict(), p.iloc[0].to_dict() if len(p) else None)
+        ui.kpi_card(ui.kpi_title(row), row.to_dict(), p.iloc[0].to_dict() if len(p) else None)
 
 # composite by quarter against the target line
 series = []
 for q in quarters:
-    c = components.composite(quarterly[quarterly["period"] == q])
+    c = ui.composite(quarterly[quarterly["period"] == q])
     series.append({"period": q, "rate": c["rate"], "ci_low": c["ci_low"], "ci_high": c["ci_high"], "n": None})
 fig = charts.target_line(
     pd.DataFrame(series),
@@ -76,19 +76,17 @@ st.plotly_chart(fig, key="composite_by_quarter")
 table = this.sort_values("sort_order")
 shown = pd.DataFrame(
     {
-        t("kpi"): [components.kpi_title(r) for _, r in table.iterrows()],
+        t("kpi"): [ui.kpi_title(r) for _, r in table.iterrows()],
         t("owner_department"): table["owner_department"],
         t("weight"): table["weight"],
         t("rate"): table["rate"],
         t("target"): table["target"],
-        t("ci"): [
-            f"{components.pct(a)} – {components.pct(b)}" for a, b in zip(table["ci_low"], table["ci_high"], strict=True)
-        ],
+        t("ci"): [f"{ui.pct(a)} – {ui.pct(b)}" for a, b in zip(table["ci_low"], table["ci_high"], strict=True)],
         t("n"): table["n"],
-        t("met"): [components.verdict_text(r) for _, r in table.iterrows()],
+        t("met"): [ui.verdict_text(r) for _, r in table.iterrows()],
     }
 )
-components.table(
+ui.table(
     shown,
     f"scorecard_{quarter}",
     "overview_scorecard",

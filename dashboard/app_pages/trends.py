@@ -7,9 +7,8 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, components, data, stats
+from dashboard import charts, data, stats, ui
 from dashboard.i18n import t
-from dashboard.kpi_parts import events_table, interval, kpi_names, plain, rate_sentence, verdict
 
 EVENT_LIMIT = 1000
 PCT = st.column_config.NumberColumn(format="percent")
@@ -17,11 +16,11 @@ PCT = st.column_config.NumberColumn(format="percent")
 ident, f = st.session_state.get("ident"), st.session_state.get("filters")
 st.header(t("page_trends"))
 if ident is None or f is None or f.start is None:
-    components.empty()
+    ui.empty()
     st.stop()
 
 settings = data.kpi_settings(ident)
-names = kpi_names(settings)
+names = ui.kpi_names(settings)
 all_kpis = list(settings["kpi"])
 chosen = st.multiselect(
     t("trend_kpis"),
@@ -36,7 +35,7 @@ if not chosen:
     st.info(t("trend_pick_kpi"))
     st.stop()
 if monthly.empty:
-    components.empty()
+    ui.empty()
     st.stop()
 
 
@@ -48,16 +47,16 @@ def show_kpi(kpi: str) -> None:
     """Everything the Trends page says about one KPI."""
     rows = monthly[monthly["kpi"] == kpi].sort_values("period")
     if rows.empty:
-        components.empty()
+        ui.empty()
         return
-    rates = components.with_rates(rows).reset_index(drop=True)
+    rates = ui.with_rates(rows).reset_index(drop=True)
     rates["month_label"] = pd.to_datetime(rates["period"]).dt.strftime("%Y-%m")
     target, name = float(rates["target"].iloc[0]), names[kpi]
 
-    total = components.with_rates(
+    total = ui.with_rates(
         pd.DataFrame({"successes": [rates["successes"].sum()], "n": [rates["n"].sum()], "target": [target]})
     ).iloc[0]
-    st.caption(rate_sentence("trend_range_summary", total))
+    st.caption(ui.rate_sentence("trend_range_summary", total))
 
     # p-chart (Laney p′ when overdispersed) with Western Electric rules on the standardized points
     chart = stats.p_chart(rates["successes"], rates["n"])
@@ -106,7 +105,7 @@ def show_kpi(kpi: str) -> None:
                 t("trend_rules"): [rule_text(r) for r in flagged["rules"]],
             }
         )
-        components.table(
+        ui.table(
             ooc,
             f"out_of_control_{kpi}",
             f"trend_ooc_{kpi}",
@@ -124,7 +123,7 @@ def show_kpi(kpi: str) -> None:
             t(
                 "trend_result",
                 tau=tau,
-                p=components.p_phrase(mk["p_value"]),
+                p=ui.p_phrase(mk["p_value"]),
                 months=mk["n"],
                 direction=t(f"trend_{mk['direction']}"),
             )
@@ -161,23 +160,23 @@ def show_kpi(kpi: str) -> None:
             t("month"): rates["month_label"],
             t("rate"): rates["rate"],
             t("target"): rates["target"],
-            t("ci"): [interval(r) for _, r in rates.iterrows()],
+            t("ci"): [ui.interval(r) for _, r in rates.iterrows()],
             t("n"): rates["n"],
-            t("met"): [verdict(r) for _, r in rates.iterrows()],
+            t("met"): [ui.verdict(r) for _, r in rates.iterrows()],
             t("trend_status"): status,
         }
     )
-    picked = components.table(
+    picked = ui.table(
         table, f"monthly_{kpi}", f"trend_month_{kpi}", select=True, column_config={t("rate"): PCT, t("target"): PCT}
     )
     if picked is None or picked >= len(rates):  # a selection left over from another range
         st.caption(t("drill_hint"))
     else:
         month = rates["month_label"].iloc[picked]
-        st.markdown("##### " + t("trend_month_events", kpi=plain(name), month=month))
+        st.markdown("##### " + t("trend_month_events", kpi=ui.plain(name), month=month))
         first = pd.Timestamp(rates["period"].iloc[picked]).date()
         in_month = replace(f, start=first, end=first)  # the month's bounds let the scan skip other months
-        events_table(
+        ui.events_table(
             data.events(ident, in_month, kpi, period=month, limit=EVENT_LIMIT),
             names,
             f"events_{kpi}_{month}",
@@ -187,6 +186,6 @@ def show_kpi(kpi: str) -> None:
 
 
 ordered = [k for k in all_kpis if k in chosen]
-for tab, kpi in zip(st.tabs([plain(names[k]) for k in ordered]), ordered, strict=True):
+for tab, kpi in zip(st.tabs([ui.plain(names[k]) for k in ordered]), ordered, strict=True):
     with tab:
         show_kpi(kpi)

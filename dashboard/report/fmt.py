@@ -6,53 +6,52 @@ from datetime import datetime
 
 import pandas as pd
 
-from dashboard import data
-from dashboard.complaints_parts import label, missing
-from dashboard.components import p_phrase, p_value  # noqa: F401 — the documents' p-values, as the pages show them
+from dashboard import data, ui
 from dashboard.i18n import lang, t
+from dashboard.ui import p_phrase, p_value  # noqa: F401 — the documents' p-values, as the pages show them
 
 
 def pct(x, digits: int = 1) -> str:
     """0.8632 -> '86.3%'; '—' when missing."""
-    return "—" if missing(x) else f"{float(x) * 100:.{digits}f}%"
+    return "—" if ui.missing(x) else f"{float(x) * 100:.{digits}f}%"
 
 
 def interval(low, high, digits: int = 1) -> str:
-    return "—" if missing(low) or missing(high) else f"{pct(low, digits)}–{pct(high, digits)}"
+    return "—" if ui.missing(low) or ui.missing(high) else f"{pct(low, digits)}–{pct(high, digits)}"
 
 
 def count(x) -> str:
-    return "—" if missing(x) else f"{int(x):,}"
+    return "—" if ui.missing(x) else f"{int(x):,}"
 
 
 def number(x, digits: int = 1) -> str:
-    return "—" if missing(x) else f"{float(x):,.{digits}f}"
+    return "—" if ui.missing(x) else f"{float(x):,.{digits}f}"
 
 
 def money(x) -> str:
-    return "—" if missing(x) else f"{float(x):,.0f}"
+    return "—" if ui.missing(x) else f"{float(x):,.0f}"
 
 
 def pp(x) -> str:
     """A difference of rates in percentage points, signed: 0.012 -> '+1.2'."""
-    return "—" if missing(x) else f"{float(x) * 100:+.1f}".replace("-", "−")
+    return "—" if ui.missing(x) else f"{float(x) * 100:+.1f}".replace("-", "−")
 
 
 def month(value) -> str:
-    return "—" if missing(value) else pd.Timestamp(value).strftime("%Y-%m")
+    return "—" if ui.missing(value) else pd.Timestamp(value).strftime("%Y-%m")
 
 
 def day(value) -> str:
-    return "—" if missing(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+    return "—" if ui.missing(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
 def minute(value) -> str:
-    return "—" if missing(value) else pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+    return "—" if ui.missing(value) else pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
 
 
 def clip(text, width: int = 40) -> str:
     """User text shortened for a table cell (the report is a summary; the page shows it in full)."""
-    if missing(text):
+    if ui.missing(text):
         return ""
     text = " ".join(str(text).split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -64,14 +63,14 @@ def kpi_name(row) -> str:
 
 def item_name(row) -> str:
     value = row.get("name_zh") if lang() == "zh" else row.get("name_en")
-    return str(row["item"]) if missing(value) else str(value)
+    return str(row["item"]) if ui.missing(value) else str(value)
 
 
 def dim_value(dim: str, value: str) -> str:
     if dim == "customer_tier":
-        return label("tier", value)
+        return ui.label("tier", value)
     if dim == "channel":
-        return label("ch", value)
+        return ui.label("ch", value)
     return str(value)
 
 
@@ -95,7 +94,7 @@ def now_text(time_zone: str) -> str:
 
 def verdict(row, small_n: int) -> str:
     """Met / significant miss / not significant / small n (SPEC §8), or no events."""
-    if missing(row["n"]) or int(row["n"]) == 0:
+    if ui.missing(row["n"]) or int(row["n"]) == 0:
         return t("rpt_v_none")
     v = row["verdict"]
     if v == "met":
@@ -107,7 +106,7 @@ def verdict(row, small_n: int) -> str:
 
 
 def composite_verdict(comp: dict) -> str:
-    if missing(comp["rate"]):
+    if ui.missing(comp["rate"]):
         return t("rpt_v_none")
     if comp["met"]:
         return t("rpt_v_met")
@@ -115,7 +114,7 @@ def composite_verdict(comp: dict) -> str:
 
 
 def change(row) -> str:
-    if missing(row["diff"]):
+    if ui.missing(row["diff"]):
         return "—"
     return t(
         "rpt_change_value",

@@ -2,7 +2,7 @@
 
 The quarterly report is composed once (dashboard/report/quarterly_doc.py) and drawn by both
 render_pdf and render_pptx, so the two formats carry the same content. Charts are
-dashboard/charts.py figures, turned into PNG by dashboard/report/png.py.
+dashboard.charts figures, turned into PNG by dashboard/report/png.py.
 """
 
 from __future__ import annotations

@@ -17,8 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from dashboard import data, stats
-from dashboard.complaints_parts import label, missing
+from dashboard import data, stats, ui
 from dashboard.export import neutralise
 from dashboard.i18n import lang, t
 from dashboard.report import fmt
@@ -59,7 +58,7 @@ def _sheet(
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for i, values in enumerate(rows, start=HEADER_ROW + 1):
         for j, value in enumerate(values, start=1):
-            cell = ws.cell(i, j, neutralise(value) if isinstance(value, str) else None if missing(value) else value)
+            cell = ws.cell(i, j, neutralise(value) if isinstance(value, str) else None if ui.missing(value) else value)
             if formats[j - 1] and not isinstance(value, str):
                 cell.number_format = formats[j - 1]
             if total and i == HEADER_ROW + len(rows):
@@ -157,12 +156,12 @@ def build(month: str, filters: data.Filters | None = None, directory: str | Path
         ws.cell(r, 2).number_format = number_format
 
     rows = [
-        [label("ttype", k), *_costs_row(costs[costs["ticket_type"] == k])]
+        [ui.label("ttype", k), *_costs_row(costs[costs["ticket_type"] == k])]
         for k in TYPES
         if (costs["ticket_type"] == k).any()
     ]
     rows += [
-        [label("ttype", k), *_costs_row(costs[costs["ticket_type"] == k])]
+        [ui.label("ttype", k), *_costs_row(costs[costs["ticket_type"] == k])]
         for k in sorted(set(costs["ticket_type"]) - set(TYPES))
     ]
     rows.append([t("rpt_total"), *both])
@@ -215,7 +214,7 @@ def build(month: str, filters: data.Filters | None = None, directory: str | Path
         t("rpt_sheet_complaints"),
         f"{title} · {t('rpt_cp_by_department')}",
         caption,
-        [t("cp_department"), *(label("cat", c) for c in cats), t("cp_complaints"), t("cp_share")],
+        [t("cp_department"), *(ui.label("cat", c) for c in cats), t("cp_complaints"), t("cp_share")],
         rows,
         [None, *(COUNT for _ in cats), COUNT, RATE],
         total=True,

@@ -1,5 +1,5 @@
 """The figures of the quarterly report (SPEC §1 management review, §4, §8): gathered from
-dashboard.data (the only SQL), rates and statistics by dashboard.components / dashboard.stats,
+dashboard.data (the only SQL), rates and statistics by dashboard.ui / dashboard.stats,
 so the report shows the same numbers as the dashboard under the same filters."""
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import components, data, stats
-from dashboard.complaints_parts import capa_verdicts
+from dashboard import data, stats, ui
 from dashboard.i18n import t
 from dashboard.report.model import ReportError
-from dashboard.satisfaction_parts import spearman_from_counts, t_interval
 from pipelines.build import warehouse_path
 from pipelines.settings import Settings, data_dir, load_settings
 
@@ -94,7 +92,7 @@ def _kpi_table(ident: tuple, f: data.Filters, quarter: str, prev: str | None) ->
     previous quarter (Newcombe); also the raw quarterly rows of both quarters."""
     settings = data.kpi_settings(ident)
     rates = data.kpi_rates(ident, f, "quarter")
-    this = components.with_rates(rates[rates["period"] == quarter])
+    this = ui.with_rates(rates[rates["period"] == quarter])
     out = settings.merge(
         this[["kpi", "successes", "n", "rate", "ci_low", "ci_high", "met", "p_value", "verdict"]], on="kpi", how="left"
     )
@@ -118,8 +116,8 @@ def _kpi_table(ident: tuple, f: data.Filters, quarter: str, prev: str | None) ->
 
 
 def _composite(rates: pd.DataFrame, quarter: str, settings: pd.DataFrame) -> dict:
-    this = components.with_rates(rates[rates["period"] == quarter])
-    comp = components.composite(this)
+    this = ui.with_rates(rates[rates["period"] == quarter])
+    comp = ui.composite(this)
     weighted = settings[settings["weight"] > 0]
     comp["missing"] = [r for _, r in weighted.iterrows() if r["kpi"] not in set(this["kpi"])]
     return comp
@@ -184,7 +182,7 @@ def _complaints(ident: tuple, f: data.Filters, settings: Settings) -> dict:
         "pareto": data.complaint_pareto(ident, f),
         "severity": data.complaint_severity(ident, f),
         "capa_status": data.capa_status_counts(ident, f),
-        "capa_effect": capa_verdicts(data.capa_effect(ident, f), settings.significance),
+        "capa_effect": stats.capa_verdicts(data.capa_effect(ident, f), settings.significance),
         "overdue": overdue.sort_values(["days_open", "complaint_id"], ascending=[False, True]),
     }
 
@@ -193,7 +191,8 @@ def _satisfaction(ident: tuple, f: data.Filters) -> dict:
     items = data.survey_items(ident)
     item_stats = data.survey_item_stats(ident, f).merge(items, on=["survey_type", "item"], how="left")
     bounds = [
-        t_interval(m, s, int(n)) for m, s, n in zip(item_stats["mean"], item_stats["sd"], item_stats["n"], strict=True)
+        stats.t_interval(m, s, int(n))
+        for m, s, n in zip(item_stats["mean"], item_stats["sd"], item_stats["n"], strict=True)
     ]
     item_stats["ci_low"] = [b[0] for b in bounds]
     item_stats["ci_high"] = [b[1] for b in bounds]
@@ -203,7 +202,7 @@ def _satisfaction(ident: tuple, f: data.Filters) -> dict:
         counts = data.survey_item_overall(ident, f, survey_type)
         if counts.empty:
             continue
-        imp = stats.ipa_quadrants(spearman_from_counts(counts, names))
+        imp = stats.ipa_quadrants(stats.spearman_from_counts(counts, names))
         drivers[survey_type] = imp.merge(items[items["survey_type"] == survey_type], on="item", how="left")
     return {
         "groups": data.survey_groups(ident, f, "all"),

@@ -21,14 +21,22 @@ sums as (
 
 composites as (
 
-    select quarter from scorecard where kpi = 'composite'
+    select quarter
+    from scorecard
+    where kpi = 'composite'
+
+),
+
+final as (
+
+    select
+        composites.quarter,
+        sums.weight_sum
+    from composites
+    left join sums
+        on composites.quarter = sums.quarter
+    where sums.weight_sum is null or abs(sums.weight_sum - 1) > 1e-9
 
 )
 
-select
-    composites.quarter,
-    sums.weight_sum
-from composites
-left join sums
-    on composites.quarter = sums.quarter
-where sums.weight_sum is null or abs(sums.weight_sum - 1) > 1e-9
+select * from final

@@ -14,6 +14,16 @@ from pipelines.build import warehouse_path
 from tests.helpers import query  # noqa: F401 — the page tests' hand-written SQL, re-exported
 
 ROOT = Path(__file__).resolve().parents[2]
+# each page's script as dashboard/streamlit_app.py routes to it (relative to that file), in its order
+SCRIPTS = {
+    "overview": "app_pages/overview.py",
+    "departments": "app_pages/departments.py",
+    "trends": "app_pages/trends.py",
+    "complaints": "app_pages/complaints/complaints.py",
+    "satisfaction": "app_pages/satisfaction/satisfaction.py",
+    "costs": "app_pages/costs.py",
+    "data_admin": "app_pages/data_admin.py",
+}
 
 
 def query_df(data_dir: Path, sql: str, params: list | None = None):
@@ -26,7 +36,7 @@ def query_df(data_dir: Path, sql: str, params: list | None = None):
 
 
 def run_page(page: str, **state) -> AppTest:
-    """The app switched to `page` (app_pages/….py) with session state `state`, run once, no exception."""
+    """The app switched to `page` (a script of SCRIPTS) with session state `state`, run once, no exception."""
     at = AppTest.from_file(str(ROOT / "dashboard/streamlit_app.py"), default_timeout=60)
     for key, value in state.items():
         at.session_state[key] = value

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines.build import build
 from pipelines.settings import ROOT, load_settings
+from tests.dashboard.pages import SCRIPTS
 from tests.helpers import old_version_warehouse
 
 APP = str(ROOT / "dashboard" / "streamlit_app.py")
@@ -31,7 +32,7 @@ def app(lang: str = "zh") -> AppTest:
 def test_every_page_renders_without_exception_in_both_languages(demo_data, lang):
     at = app(lang).run()
     for page, title in zip(PAGES, TITLES[lang], strict=True):
-        at.switch_page(f"app_pages/{page}.py").run()
+        at.switch_page(SCRIPTS[page]).run()
         assert not at.exception, (page, at.exception)
         assert title in [h.value for h in at.header], page
 
@@ -47,7 +48,7 @@ def test_data_page_lists_the_loads_and_rejected_rows_of_the_warehouse(demo_data)
     rejected = con.execute("select count(*) from rejected_rows").fetchone()[0]
     con.close()
     at = app("en").run()
-    at.switch_page("app_pages/data_admin.py").run()
+    at.switch_page(SCRIPTS["data_admin"]).run()
     assert not at.exception
     frames = {len(df.value) for df in at.dataframe}
     assert loads == 5 and rejected == 11  # the demo load: five files, eleven planted bad rows
@@ -56,7 +57,7 @@ def test_data_page_lists_the_loads_and_rejected_rows_of_the_warehouse(demo_data)
 
 def test_rejected_rows_filter_by_reason_text(demo_data):
     at = app("en").run()
-    at.switch_page("app_pages/data_admin.py").run()
+    at.switch_page(SCRIPTS["data_admin"]).run()
     at.text_input(key="rej_reason").input("precedes").run()
     assert not at.exception
     reasons = [set(df.value["reason"]) for df in at.dataframe if "reason" in df.value.columns][-1]

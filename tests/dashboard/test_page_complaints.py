@@ -13,7 +13,7 @@ import pytest
 from dashboard import stats
 from tests.dashboard import pages as ui
 
-PAGE = "app_pages/complaints.py"
+PAGE = ui.SCRIPTS["complaints"]
 
 
 @pytest.fixture(scope="module")
@@ -208,8 +208,8 @@ def test_a_selection_without_complaints_shows_empty_messages(data_dir, lang):
 
 
 def test_page_source_shows_user_text_only_as_text():
-    for name in ("dashboard/app_pages/complaints.py", "dashboard/complaints_parts.py"):
-        source = (ui.ROOT / name).read_text(encoding="utf-8")
+    for path in sorted((ui.ROOT / "dashboard/app_pages/complaints").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
         assert "unsafe_allow_html" not in source and "st.html" not in source
         assert "select " not in source.lower().replace("selectbox", "").replace("select=", "")
 
@@ -228,7 +228,7 @@ def test_vectorised_capa_effect_equals_the_single_test():
 def test_capa_verdicts_mark_pending_and_missing_root_causes():
     import pandas as pd
 
-    from dashboard.complaints_parts import capa_verdicts
+    from dashboard.stats import capa_verdicts
 
     df = pd.DataFrame(
         {

@@ -13,7 +13,7 @@ import pytest
 
 from tests.dashboard import pages as ui
 
-PAGE = "app_pages/costs.py"
+PAGE = ui.SCRIPTS["costs"]
 
 
 @pytest.fixture(scope="module")

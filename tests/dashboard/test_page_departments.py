@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.dashboard import pages as ui
 
-PAGE = "app_pages/departments.py"
+PAGE = ui.SCRIPTS["departments"]
 
 
 def _after(at: AppTest, key: str):

@@ -13,7 +13,7 @@ import pytest
 
 from tests.dashboard import pages as ui
 
-PAGE = "app_pages/trends.py"
+PAGE = ui.SCRIPTS["trends"]
 WEIGHTED_ZH = ["维修一次成功率", "服务维修报价及时率", "服务维修及时率", "客诉处理满意率"]
 
 

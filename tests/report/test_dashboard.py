@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
 from pipelines.settings import ROOT
+from tests.dashboard.pages import SCRIPTS
 
 APP = str(ROOT / "dashboard" / "streamlit_app.py")
 
@@ -27,7 +28,7 @@ def test_using_forces_the_language_and_restores_it():
 
 def test_overview_offers_the_quarterly_report_of_its_end_quarter(demo_data):
     at = AppTest.from_file(APP, default_timeout=90)
-    at.switch_page("app_pages/overview.py").run()
+    at.switch_page(SCRIPTS["overview"]).run()
     assert not at.exception
     assert {"下载 PDF 报告", "下载 PPTX 报告"} <= set(_labels(at))
     # the range ends at the last quarter ended at the as-of time (2026-11-01): 2026Q3, not 2026Q4
@@ -37,7 +38,7 @@ def test_overview_offers_the_quarterly_report_of_its_end_quarter(demo_data):
 def test_overview_offers_the_report_in_english(demo_data):
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["lang"] = "en"
-    at.switch_page("app_pages/overview.py").run()
+    at.switch_page(SCRIPTS["overview"]).run()
     assert not at.exception
     assert {"Download PDF report", "Download PPTX report"} <= set(_labels(at))
 

@@ -2,7 +2,7 @@
 -- root_cause_category (and product_model where the CAPA's complaint has one) received in the
 -- window_days before capa_done_at ([done − d, done)) and after it ([done, done + d)). The after
 -- window is pending while done + d lies after the as-of time. The test is done in
--- dashboard/stats.py; a CAPA whose complaint has no root cause has null counts.
+-- dashboard/stats/capa.py; a CAPA whose complaint has no root cause has null counts.
 with
 
 complaints as (
@@ -39,8 +39,8 @@ matches as (
     from capas
     inner join complaints as others
         on capas.root_cause_category = others.root_cause_category
-        and others.received_at >= capas.before_from
-        and others.received_at < capas.after_until
+        and capas.before_from <= others.received_at
+        and capas.after_until > others.received_at
     where capas.product_model is null or others.product_model = capas.product_model
     group by capas.complaint_id
 

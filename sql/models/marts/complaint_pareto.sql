@@ -31,7 +31,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by quarter order by complaints desc, root_cause_category
+            partition by quarter order by complaints desc, root_cause_category asc
         ) as rank,
         sum(complaints) over (partition by quarter) as quarter_complaints
     from counts

@@ -16,9 +16,9 @@ with
 events as (
 
     {% for model in kpi_models -%}
-    select * from {{ ref(model) }}
-    {% if not loop.last %}union all by name
-    {% endif -%}
+        select * from {{ ref(model) }}
+        {% if not loop.last %}union all by name
+        {% endif -%}
     {% endfor %}
 
 ),

@@ -20,7 +20,11 @@ final as (
     select
         build.as_of,
         build.built_at,
-        (select count(distinct load_id) from load_files where is_batch) as landing_batches,
+        (
+            select count(distinct load_files.load_id)
+            from load_files
+            where load_files.is_batch
+        ) as landing_batches,
         build.app_version,
         '{{ var("time_zone") }}' as time_zone
     from build

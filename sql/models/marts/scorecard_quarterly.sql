@@ -76,9 +76,15 @@ composite_stats as (
         -- rounded to 12 decimals: a perfect quarter is exactly 1, and rate ≥ target is not
         -- decided by floating-point noise in the rescaled weights
         round(cast(sum(cast(composite_weight * rate as decimal(38, 18))) as double), 12) as rate,
-        cast(sum(cast(composite_weight * composite_weight * rate * (1 - rate) / denominator
-                      as decimal(38, 18))) as double) as variance,
-        min(present_kpis) = (select count(*) from kpis where weight > 0) as complete
+        cast(sum(cast(
+            composite_weight * composite_weight * rate * (1 - rate) / denominator
+            as decimal(38, 18)
+        )) as double) as variance,
+        min(present_kpis) = (
+            select count(*)
+            from kpis
+            where kpis.weight > 0
+        ) as complete
     from components
     group by quarter
 

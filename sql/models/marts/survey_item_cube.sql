@@ -29,13 +29,16 @@ item_scores as (
                 service_center,
                 product_line,
                 customer_tier,
-                overall
-                {%- for item in items %},
-                {{ adapter.quote(item) }}
-                {%- endfor %}
+                overall,
+            {% for item in items -%}
+                {{ adapter.quote(item) }}{{ "," if not loop.last }}
+            {% endfor %}
             from responses
         )
-        on {% for item in items %}{{ adapter.quote(item) }}{{ ", " if not loop.last }}{% endfor %}
+        on
+        {% for item in items -%}
+            {{ adapter.quote(item) }}{{ "," if not loop.last }}
+        {% endfor %}
         into name item value score
     ) as unpivoted
     semi join survey_items

@@ -7,13 +7,19 @@ with
 
 batch_files as (
 
-    select *, true as is_batch from {{ source('landing', 'load_files') }}
+    select
+        *,
+        true as is_batch
+    from {{ source('landing', 'load_files') }}
 
 ),
 
 log_files as (
 
-    select *, false as is_batch from {{ source('landing', 'load_log') }}
+    select
+        *,
+        false as is_batch
+    from {{ source('landing', 'load_log') }}
 
 ),
 

@@ -27,7 +27,7 @@ final as (
         responded_at,
         respondent_role,
         {%- for item in items %}
-        {% if item in present %}cast("{{ item }}" as integer){% else %}cast(null as integer){% endif %} as "{{ item }}",
+            cast({{ adapter.quote(item) if item in present else 'null' }} as integer) as {{ adapter.quote(item) }},
         {%- endfor %}
         cast(overall as integer) as overall,
         cast(nps as integer) as nps,

@@ -18,7 +18,7 @@ events as (
         complaints.complaint_id as event_id,
         {{ timeliness_event('complaints.finished_at', 'complaints.due_at') }},
         complaints.finished_at as happened_at,
-        complaints.due_at as due_at,
+        complaints.due_at,
         complaints.customer_id,
         complaints.ticket_id,
         complaints.region,

@@ -67,7 +67,7 @@ final as (
     asof left join unit_reports as next_reports
         on candidates.customer_id = next_reports.customer_id
         and candidates.serial_no = next_reports.serial_no
-        and next_reports.reported_at > candidates.resolved_at
+        and candidates.resolved_at < next_reports.reported_at
 
 )
 

@@ -17,7 +17,7 @@ events as (
         quotes.quote_id as event_id,
         {{ timeliness_event('quotes.sent_at', 'quotes.due_at') }},
         quotes.sent_at as happened_at,
-        quotes.due_at as due_at,
+        quotes.due_at,
         quotes.customer_id,
         quotes.ticket_id,
         quotes.region,

@@ -29,10 +29,10 @@ final as (
             coalesce(complaints.product_model, tickets.product_model) as product_model
         ),
         coalesce(tickets.region, customers.region) as region,
-        tickets.service_center as service_center,
-        tickets.technician as technician,
+        tickets.service_center,
+        tickets.technician,
         customers.tier as customer_tier,
-        customers.customer_name as customer_name
+        customers.customer_name
     from complaints
     left join tickets
         on complaints.ticket_id = tickets.ticket_id

@@ -19,14 +19,14 @@ final as (
         quotes.*,
         coalesce(quotes.status = 'cancelled', false) as is_cancelled,
         quotes.requested_at + to_seconds({{ var('quote_sla_hours') }} * 3600.0) as due_at,
-        tickets.customer_id as customer_id,
-        tickets.region as region,
-        tickets.service_center as service_center,
-        tickets.product_line as product_line,
-        tickets.product_model as product_model,
-        tickets.technician as technician,
-        tickets.customer_tier as customer_tier,
-        tickets.channel as channel
+        tickets.customer_id,
+        tickets.region,
+        tickets.service_center,
+        tickets.product_line,
+        tickets.product_model,
+        tickets.technician,
+        tickets.customer_tier,
+        tickets.channel
     from quotes
     left join tickets
         on quotes.ticket_id = tickets.ticket_id

@@ -20,7 +20,7 @@ enriched as (
 
     select
         tickets.* replace (coalesce(tickets.region, customers.region) as region),
-        customers.customer_name as customer_name,
+        customers.customer_name,
         customers.tier as customer_tier,
         coalesce(tickets.status = 'cancelled', false) as is_cancelled,
         coalesce(

@@ -36,9 +36,9 @@ type_weights as (
 
     select
         survey_type,
-        {% for item in items -%}
+    {% for item in items -%}
         max(weight) filter (where item = '{{ item }}') as {{ adapter.quote(item) }}{{ "," if not loop.last }}
-        {% endfor %}
+    {% endfor %}
     from survey_items
     group by survey_type
 
@@ -51,19 +51,28 @@ scored as (
 
     select
         surveys.*,
-        {% for item in items -%}
-        (surveys.{{ adapter.quote(item) }} is not null and weights.{{ adapter.quote(item) }} is not null)::integer
-        {{- " +" if not loop.last }}
-        {% endfor -%}
-        as answered_items,
         (
             {% for item in items -%}
-            coalesce(weights.{{ adapter.quote(item) }} * surveys.{{ adapter.quote(item) }}, 0){{ " +" if not loop.last }}
+                (
+                    surveys.{{ adapter.quote(item) }} is not null
+                    and weights.{{ adapter.quote(item) }} is not null
+                )::integer
+                {{- " +" if not loop.last }}
+            {% endfor -%}
+        ) as answered_items,
+        (
+            {% for item in items -%}
+                coalesce(weights.{{ adapter.quote(item) }} * surveys.{{ adapter.quote(item) }}, 0)
+                {{- " +" if not loop.last }}
             {% endfor -%}
         ) / nullif(
             {% for item in items -%}
-            (case when surveys.{{ adapter.quote(item) }} is not null then coalesce(weights.{{ adapter.quote(item) }}, 0) else 0 end)
-            {{- " +" if not loop.last }}
+                case
+                    when surveys.{{ adapter.quote(item) }} is not null
+                        then coalesce(weights.{{ adapter.quote(item) }}, 0)
+                    else 0
+                end
+                {{- " +" if not loop.last }}
             {% endfor -%}
             , 0
         ) as item_score
@@ -76,7 +85,7 @@ scored as (
 final as (
 
     select
-        surveys.* exclude (item_score),
+        surveys.* exclude (surveys.item_score),
         -- rounded to 10 decimals: all-top answers give exactly 100, not 100.00000000000001
         round(
             (surveys.item_score - {{ var('scale_min') }})
@@ -91,14 +100,14 @@ final as (
             else {{ var('general_weight') }}
         end as tier_weight,
         coalesce(tickets.region, customers.region) as region,
-        tickets.service_center as service_center,
-        tickets.product_line as product_line,
-        tickets.technician as technician,
-        customers.customer_name as customer_name,
+        tickets.service_center,
+        tickets.product_line,
+        tickets.technician,
+        customers.customer_name,
         -- for calling back a dissatisfied customer (masked by the dashboard as SPEC §9 says)
-        customers.contact_name as contact_name,
-        customers.contact_phone as contact_phone,
-        customers.contact_email as contact_email
+        customers.contact_name,
+        customers.contact_phone,
+        customers.contact_email
     from scored as surveys
     left join customers
         on surveys.customer_id = customers.customer_id

@@ -52,7 +52,7 @@ def _last_complete(options: list[date], kind: str, as_of) -> int:
     return len(options) - 1
 
 
-def sidebar(ident: tuple | None) -> data.Filters:
+def filters(ident: tuple | None) -> data.Filters:
     """Build the filter widgets (initialised from the URL once) and return the selection."""
     if ident is None:
         return data.Filters()

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from dashboard.filters import _last_complete
+from dashboard.sidebar import _last_complete
 
 QUARTERS = [date(2026, 1, 1), date(2026, 4, 1), date(2026, 7, 1), date(2026, 10, 1)]
 

@@ -1,7 +1,7 @@
 """Texts the pages build from a KPI row: the verdict of a miss with its p-value."""
 
-from dashboard.components import p_phrase, verdict_text
 from dashboard.i18n import using
+from dashboard.ui import p_phrase, verdict_text
 
 
 def test_a_tiny_p_value_reads_below_one_in_a_thousand_not_zero():

@@ -1,0 +1,95 @@
+"""The monthly tab of the Satisfaction page (SPEC §7.5): satisfaction rate against the reference
+target and CSI by month and survey type, with their table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, ui
+from dashboard.app_pages.satisfaction.rates import TARGET, rate_rows, survey_label
+from dashboard.i18n import t
+
+PCT = st.column_config.NumberColumn(format="percent")
+ONE = st.column_config.NumberColumn(format="%.1f")
+
+
+def draw(view: dict) -> None:
+    """Satisfaction rate and CSI by month of `view` (data.satisfaction_view)."""
+    monthly = view["monthly"].copy()
+    if monthly.empty:
+        ui.empty()
+    else:
+        monthly["period"] = ui.month_text(monthly["month"])
+        monthly["survey"] = ui.mapped(monthly["survey_type"], survey_label)
+        rates = rate_rows(monthly)
+        st.subheader(t("sat_rate_by_month"))
+        st.plotly_chart(
+            charts.target_line(
+                rates,
+                TARGET,
+                {
+                    "title": t("sat_rate_by_month"),
+                    "x_title": t("month"),
+                    "y_title": t("sat_rate"),
+                    "period": t("month"),
+                    "rate": t("sat_rate"),
+                    "ci": t("ci"),
+                    "n": t("sat_rated"),
+                    "target": t("sat_reference_target"),
+                    "met": t("met"),
+                    "missed": t("missed"),
+                    "no_data": t("no_data"),
+                },
+                series="survey",
+            ),
+            key="sat_rate_chart",
+        )
+        st.subheader(t("sat_csi_by_month"))
+        st.plotly_chart(
+            charts.lines(
+                monthly[monthly["csi"].notna()],
+                "period",
+                "csi",
+                {
+                    "title": t("sat_csi_by_month"),
+                    "x_title": t("month"),
+                    "y_title": t("sat_csi"),
+                    "period": t("month"),
+                    "csi": t("sat_csi"),
+                    "n": t("sat_scored"),
+                    "no_data": t("no_data"),
+                },
+                series="survey",
+                n="scored_responses",
+                y_range=(0, 100),
+            ),
+            key="sat_csi_chart",
+        )
+        table = monthly.merge(
+            rates[["month", "survey_type", "rate", "ci_low", "ci_high", "verdict", "p_value"]],
+            on=["month", "survey_type"],
+            how="left",
+        )
+        ui.table(
+            pd.DataFrame(
+                {
+                    t("month"): table["period"],
+                    t("sat_survey_type"): table["survey"],
+                    t("sat_responses"): table["responses"],
+                    t("sat_csi"): table["csi"],
+                    t("sat_rated"): table["rated_responses"],
+                    t("sat_satisfied"): table["satisfied_responses"],
+                    t("sat_rate"): table["rate"],
+                    t("ci"): [
+                        f"{ui.pct(a)} – {ui.pct(b)}" for a, b in zip(table["ci_low"], table["ci_high"], strict=True)
+                    ],
+                    t("met"): [
+                        ui.verdict_text(r) if isinstance(r["verdict"], str) else "—" for _, r in table.iterrows()
+                    ],
+                }
+            ),
+            "satisfaction_by_month",
+            "sat_month_table",
+            column_config={t("sat_csi"): ONE, t("sat_rate"): PCT},
+        )

@@ -1,0 +1,58 @@
+"""The sidebar's selection as the queries receive it (Filters), and as SQL: a WHERE clause of the
+period and dimension filters with its parameters, never formatted values (STYLE)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+DIMENSIONS = ("region", "service_center", "product_line", "customer_tier", "channel")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar selection. start/end are first days of months; empty dimension tuples mean all."""
+
+    kind: str = "quarter"  # month | quarter
+    start: date | None = None
+    end: date | None = None
+    dims: tuple[tuple[str, tuple[str, ...]], ...] = field(default_factory=tuple)
+
+    def dim(self, name: str) -> tuple[str, ...]:
+        return dict(self.dims).get(name, ())
+
+    @property
+    def has_dims(self) -> bool:
+        return any(values for _, values in self.dims)
+
+
+def where(
+    f: Filters, *, month: str | None = "month", dims: tuple[str, ...] = DIMENSIONS, alias: str = ""
+) -> tuple[str, list]:
+    """A WHERE clause (without the keyword) for the period and dimension filters, with its params."""
+    prefix = f"{alias}." if alias else ""
+    clauses, params = ["true"], []
+    if month and f.start:
+        clauses.append(f"{prefix}{month} >= ?")
+        params.append(f.start)
+    if month and f.end:
+        clauses.append(f"{prefix}{month} <= ?")
+        params.append(f.end)
+    for dim in dims:
+        values = f.dim(dim)
+        if values:
+            clauses.append(f"{prefix}{dim} in (select unnest(?::varchar[]))")
+            params.append(list(values))
+    return " and ".join(clauses), params
+
+
+def ts_range(f: Filters, column: str) -> tuple[str, list]:
+    """The filtered period as a range on a timestamp column (prunable, unlike date_trunc(...) = ?)."""
+    clauses, params = ["true"], []
+    if f.start:
+        clauses.append(f"{column} >= ?::date")
+        params.append(f.start)
+    if f.end:
+        clauses.append(f"{column} < ?::date + interval 1 month")
+        params.append(f.end)
+    return " and ".join(clauses), params

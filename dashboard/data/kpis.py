@@ -1,0 +1,109 @@
+"""KPI queries (SPEC §4, §7.1–§7.3): the settings, successes and events per period, the published
+scorecard, the events behind a number, a KPI per unit and a department's failed events."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.data import connection
+from dashboard.data.connection import CACHE
+from dashboard.data.filters import DIMENSIONS, Filters, where
+
+
+@st.cache_data(**CACHE)
+def kpi_settings(ident: tuple) -> pd.DataFrame:
+    return connection.run(ident, "select * from settings_kpi order by sort_order")
+
+
+@st.cache_data(**CACHE)
+def kpi_rates(ident: tuple, f: Filters, grain: str = "quarter") -> pd.DataFrame:
+    """Successes and events per period (month or quarter) and KPI under the filters.
+    Rates and intervals are computed by the caller with dashboard.stats (SPEC §8)."""
+    assert grain in ("month", "quarter")
+    clause, params = where(f)
+    return connection.run(
+        ident,
+        f"""
+        select e.{grain} as period, e.kpi, k.owner_department, k.target, k.weight, k.name_zh, k.name_en,
+               k.sort_order, sum(e.successes)::bigint as successes, sum(e.events)::bigint as n
+        from kpi_cube e join settings_kpi k on k.kpi = e.kpi
+        where {clause}
+        group by all order by period, k.sort_order""",
+        params,
+    )
+
+
+@st.cache_data(**CACHE)
+def scorecard(ident: tuple, quarter: str) -> pd.DataFrame:
+    """The published quarterly scorecard (unfiltered), composite row included."""
+    return connection.run(
+        ident, "select * from scorecard_quarterly where quarter = ? order by sort_order nulls first", [quarter]
+    )
+
+
+@st.cache_data(**CACHE)
+def events(
+    ident: tuple,
+    f: Filters,
+    kpi: str,
+    group: str | None = None,
+    value: str | None = None,
+    period: str | None = None,
+    limit: int = 5000,
+) -> pd.DataFrame:
+    """The events behind a KPI number, failures first (drill-down)."""
+    clause, params = where(f)
+    clause += " and kpi = ?"
+    params.append(kpi)
+    if group:
+        assert group in DIMENSIONS + ("technician", "owner_department")
+        clause += f" and {group} is not distinct from ?"
+        params.append(value)
+    if period:
+        clause += " and (quarter = ? or strftime(month, '%Y-%m') = ?)"
+        params += [period, period]
+    return connection.run(
+        ident,
+        f"""
+        select event_id, kpi, success, settled_at, happened_at, due_at, month, quarter, owner_department,
+               region, service_center, technician, product_line, customer_tier, channel
+        from kpi_events where {clause}
+        order by success, settled_at desc limit ?""",
+        params + [limit],
+    )
+
+
+BREAKDOWNS = ("region", "service_center", "technician", "product_line")
+
+
+@st.cache_data(**CACHE)
+def kpi_breakdown(ident: tuple, f: Filters, kpi: str, group: str, limit: int = 2000) -> pd.DataFrame:
+    """Successes and events of one KPI per unit of `group` (region, service centre, technician or
+    product line) under the filters, largest units first; events without a value form the null unit."""
+    assert group in BREAKDOWNS
+    clause, params = where(f)
+    return connection.run(
+        ident,
+        f"""
+        select {group} as unit, count(*) filter (where success) as successes, count(*) as n
+        from kpi_events where {clause} and kpi = ?
+        group by all order by n desc, unit nulls last limit ?""",
+        params + [kpi, limit],
+    )
+
+
+@st.cache_data(**CACHE)
+def department_failures(ident: tuple, f: Filters, department: str, limit: int = 5000) -> pd.DataFrame:
+    """The failed events of the KPIs a department owns (kpi_events.owner_department), newest first."""
+    clause, params = where(f)
+    return connection.run(
+        ident,
+        f"""
+        select event_id, kpi, success, settled_at, happened_at, due_at, month, quarter, owner_department,
+               region, service_center, technician, product_line, customer_tier, channel
+        from kpi_events
+        where {clause} and not success and owner_department = ?
+        order by settled_at desc, event_id limit ?""",
+        params + [department, limit],
+    )

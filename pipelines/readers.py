@@ -244,31 +244,6 @@ def materialise(
     )
 
 
-def _head(batch, n: int = HEAD_ROWS) -> list[list[str | None]]:
-    """The first n rows of a sheet's string columns, as lists of cells."""
-    head = batch.slice(0, n)
-    return [list(row) for row in zip(*(col.to_pylist() for col in head.columns), strict=True)]
-
-
-def _sheet_table(con, name: str, batch, at: int) -> int:
-    """Create table `name` (c0…, _row_number) from a sheet's rows below its header row `at`;
-    wholly blank rows are not records. Returns the number of rows."""
-    import numpy as np
-    import pyarrow as pa  # only workbooks need them: not imported for a CSV load
-
-    tbl = pa.RecordBatch.from_arrays(  # noqa: F841  (read by DuckDB's replacement scan)
-        [*batch.columns, pa.array(np.arange(batch.num_rows, dtype=np.int64))],
-        names=[*batch.schema.names, "_i"],
-    )
-    cols = [f"c{i}" for i in range(batch.num_columns)]
-    filled = ", ".join(f"nullif({c}, '')" for c in cols)
-    con.execute(
-        f"create table {name} as select {', '.join(cols)}, _i - {int(at)} as _row_number from tbl "
-        f"where _i > {int(at)} and coalesce({filled}) is not null"
-    )
-    return con.execute(f"select count(*) from {name}").fetchone()[0]
-
-
 def _read_workbook(con, path: Path, source, find_header, prefix) -> list[RawTable]:
     try:
         sheets = list(workbook.sheets(path))
@@ -277,7 +252,7 @@ def _read_workbook(con, path: Path, source, find_header, prefix) -> list[RawTabl
     found = []
     for sheet, batch in sheets:
         src = source or source_for_name(sheet) or (source_for_name(path.stem) if len(sheets) == 1 else None)
-        head = _head(batch)
+        head = workbook.head(batch, HEAD_ROWS)
         at = find_header(head, src) if find_header and src else None
         at = _first_non_blank(head) if at is None else at
         if at is not None:
@@ -285,7 +260,9 @@ def _read_workbook(con, path: Path, source, find_header, prefix) -> list[RawTabl
     out = []
     for i, (sheet, batch, src, head, at) in enumerate(found):
         name = f"{prefix}_{i}"
-        n = _sheet_table(con, name, batch, at)
+        records = workbook.records(batch, at)
+        con.register(name, records)  # read in place by the statement that checks it
+        n = records.num_rows
         headers = [(h or "").strip() for h in head[at]]
         titles = sum(1 for row in head[:at] if any(row))
         out.append(

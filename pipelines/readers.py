@@ -261,6 +261,8 @@ def _read_workbook(con, path: Path, source, find_header, prefix) -> list[RawTabl
     for i, (sheet, batch, src, head, at) in enumerate(found):
         name = f"{prefix}_{i}"
         records = workbook.records(batch, at)
+        # DuckDB 2 registers nothing while an earlier statement's result is unread to its end
+        con.complete()
         con.register(name, records)  # read in place by the statement that checks it
         n = records.num_rows
         headers = [(h or "").strip() for h in head[at]]

@@ -198,3 +198,19 @@ def test_workbook_suffixes_are_found_in_a_directory(tmp_path: Path):
     for name in ("a.xlsx", "b.xls", "c.ods", "d.xlsm", "notes.docx"):
         (tmp_path / name).write_bytes(b"")
     assert [p.name for p in ingest.expand_paths([tmp_path])] == ["a.xlsx", "b.xls", "c.ods", "d.xlsm"]
+
+
+def test_a_workbook_after_a_csv_file_in_one_load(tmp_path):
+    csv = tmp_path / "customers.csv"
+    csv.write_text("customer_id,customer_name\nC1,甲\n", encoding="utf-8")
+    book = tmp_path / "quotes.xlsx"
+    wb = xlsxwriter.Workbook(str(book))
+    ws = wb.add_worksheet("quotes")
+    ws.write_row("A1", ["quote_id", "ticket_id", "requested_at"])
+    ws.write_row("A2", ["Q1", "T1", "2026-10-05 10:00"])
+    wb.close()
+    result = ingest.run([tmp_path], SETTINGS, tmp_path / "data")
+    assert [(r.file_name, r.rows_accepted) for r in result.files] == [
+        ("customers.csv", 1),
+        ("quotes.xlsx#quotes", 1),
+    ]

@@ -141,3 +141,12 @@ def test_the_shipped_incident_audit_log_profile_loads_its_sample(tmp_path, capsy
     # the record count in the warehouse is the number of distinct keys accepted
     assert query(tmp_path / "data", "select count(*) from tickets") == [(3,)]
     assert landed(tmp_path / "data", "tickets", "count(distinct ticket_id), count(*)") == [(3, 12)]
+
+
+def test_a_file_without_the_version_column_is_refused_naming_it(tmp_path):
+    f = write(tmp_path / "audit.csv", "ticket_id,status,reported_at\nA,open,2026-10-01 08:00\n")
+    r = ingest.run([f], SETTINGS, tmp_path / "data", mapping=_profile(tmp_path)).files[0]
+    assert r.status == "refused"
+    assert r.message == (
+        "mapping orders versions by column 'rev', which the file lacks; headers found: ticket_id, status, reported_at"
+    )

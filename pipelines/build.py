@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from . import __version__, landing
-from .contract import SOURCES
+from .contract import META_COLUMNS, SOURCES
 from .settings import Settings
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -183,12 +183,21 @@ def _write_landing_views(path: Path, data: Path) -> None:
         if logs
         else "select " + ", ".join(f'null::{t} as "{c}"' for c, t in landing.FILES_SCHEMA) + " where false"
     )
+    # columns the landing format gained later (file order and version of a row, a reason's code):
+    # null in a store whose batches all predate them
+    later = {**{source: META_COLUMNS for source in SOURCES}, "rejected_rows": landing.REJECTS_SCHEMA}
     con = duckdb.connect(str(path))
     try:
         con.execute("create schema landing")
         for view, query in views.items():
             try:  # DuckDB reads the files' schemas here: a damaged file fails now, named
                 con.execute(f"create view landing.{view} as {query}")
+                present = {r[0] for r in con.execute(f"describe landing.{view}").fetchall()}
+                missing = [f'null::{t} as "{c}"' for c, t in later.get(view, []) if c not in present]
+                if missing:
+                    con.execute(
+                        f"create or replace view landing.{view} as select *, {', '.join(missing)} from ({query})"
+                    )
             except duckdb.Error as exc:
                 raise BuildError(f"cannot read the landing files of {view}: {_one_line(exc)}") from None
         con.execute("checkpoint")

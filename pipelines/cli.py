@@ -44,9 +44,14 @@ def print_result(result: LoadResult, verb: str) -> None:
         elif f.status == "refused":
             print(f"{where}: REFUSED — {f.message}")
         else:
-            line = f"{where}: read {f.rows_read}, accepted {f.rows_accepted}, rejected {f.rows_rejected}"
+            line = f"{where}: read {f.rows_read}, accepted {f.rows_accepted}"
+            if f.records is not None:  # a versioned profile (SPEC §3)
+                line += f" ({f.records} records, {f.rows_accepted - f.records} earlier versions)"
+            line += f", rejected {f.rows_rejected}"
             if f.top_reasons:
                 line += " (" + "; ".join(f"{n}× {r}" for r, n in f.top_reasons) + ")"
+            if f.message:
+                line += f"; {f.message}"
             print(line)
     if result.unknown_customers:
         print(f"warning: {result.unknown_customers} ticket(s) refer to unknown customers (kept)")

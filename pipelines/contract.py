@@ -194,8 +194,18 @@ SOURCES: dict[str, dict] = {
 
 SOURCE_ALIASES = {name: name for name in SOURCES} | {spec["zh"]: name for name, spec in SOURCES.items()}
 
-# Metadata columns every landing batch carries besides the contract columns.
-META_COLUMNS = [("_load_id", "VARCHAR"), ("_file_name", "VARCHAR"), ("_row_number", "BIGINT")]
+# Metadata columns every landing batch carries besides the contract columns: the load, the file
+# and its place in the load (1-based), the row's number in it, and for a profile with a version
+# column (SPEC §3) the row's version, as a number or as a timestamp (the other null). The staging
+# models pick each key's record by them (sql/macros/latest_version.sql).
+META_COLUMNS = [
+    ("_load_id", "VARCHAR"),
+    ("_file_name", "VARCHAR"),
+    ("_row_number", "BIGINT"),
+    ("_file_seq", "INTEGER"),
+    ("_version_number", "DOUBLE"),
+    ("_version_at", "TIMESTAMP"),
+]
 
 
 def columns(source: str, settings: Settings) -> list[Column]:

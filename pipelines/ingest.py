@@ -20,14 +20,15 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from . import landing
+from . import landing, workbook
 from .contract import SOURCES, landing_schema
 from .mapping import NO_MAPPING, Mapping
 from .readers import FileRefused, RawTable, materialise, read_file, scratch_dir, sha256_of
 from .settings import Settings
-from .validate import resolve_headers, validate_sql
+from .settle import settle
+from .validate import header_finder, resolve_headers, validate_sql
 
-SUPPORTED = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet"}
+SUPPORTED = {".csv", ".txt", ".tsv", ".parquet", *workbook.SUFFIXES}
 
 
 @dataclass
@@ -39,7 +40,8 @@ class FileResult:
     rows_read: int = 0
     rows_accepted: int = 0
     rows_rejected: int = 0
-    top_reasons: list[tuple[str, int]] = field(default_factory=list)
+    records: int | None = None  # with a version column: distinct keys among the accepted rows
+    top_reasons: list[tuple[str, int]] = field(default_factory=list)  # (kind of reason with an example, rows)
     message: str = ""
     encoding: str = ""
 
@@ -96,6 +98,10 @@ def _connect(tmpdir: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
     con.execute("set TimeZone = ?", [settings.time_zone])
     # row order is carried by _row_number (a CSV read keeps the file's order for it: readers.materialise)
     con.execute("set preserve_insertion_order = false")
+    # DuckDB rewrites `x in (five or more constants)` (boolean words, summary words, null markers)
+    # into a join, and a statement with a join stores a CSV file's rows out of file order, whatever
+    # preserve_insertion_order says: their row numbers would be wrong
+    con.execute("set disabled_optimizers = 'in_clause'")
     if sys.stderr.isatty():
         con.execute("set enable_progress_bar = true")
     return con
@@ -105,6 +111,7 @@ def _read_all(con, paths, tmpdir, known, source, mapping, encoding, settings, pr
     """Read and validate every file; returns results and (result, raw, validated table) parts.
     A file's SHA-256 is computed on a second thread while DuckDB reads and checks it."""
     results, parts, seen = [], [], set()
+    find_header = header_finder(settings, mapping)
     with ThreadPoolExecutor(max_workers=1) as pool:
         for n, path in enumerate(paths):
             if progress:
@@ -112,7 +119,15 @@ def _read_all(con, paths, tmpdir, known, source, mapping, encoding, settings, pr
             path = Path(path)
             hashing = pool.submit(sha256_of, path) if path.is_file() else None
             try:
-                raws = read_file(con, path, tmpdir, source=source or mapping.source, encoding=encoding, prefix=f"f{n}")
+                raws = read_file(
+                    con,
+                    path,
+                    tmpdir,
+                    source=source or mapping.source,
+                    encoding=encoding,
+                    prefix=f"f{n}",
+                    find_header=find_header,
+                )
                 checked = [_check(con, raw, f"v{n}_{k}", tmpdir, settings, mapping) for k, raw in enumerate(raws)]
             except FileRefused as exc:
                 if hashing:
@@ -132,6 +147,9 @@ def _read_all(con, paths, tmpdir, known, source, mapping, encoding, settings, pr
             for k, (raw, refusal) in enumerate(checked):
                 raw.sha256 = digest
                 res = FileResult(raw.file_name, digest, raw.source, rows_read=raw.rows_read, encoding=raw.encoding)
+                if raw.title_rows:  # SPEC §3: rows above the header are reported, not read as data
+                    s = "s" if raw.title_rows > 1 else ""
+                    res.message = f"skipped {raw.title_rows} title row{s} above the header at row {raw.header_row}"
                 results.append(res)
                 if refusal:
                     res.status, res.message = "refused", refusal
@@ -163,75 +181,6 @@ def _check(con, raw: RawTable, out: str, tmpdir: Path, settings: Settings, mappi
     return materialise(con, raw, lambda r: validate_sql(r, resolved, settings, mapping, out), out, tmpdir), None
 
 
-def _settle(con, parts: list[tuple[FileResult, RawTable, str]], settings: Settings) -> dict[str, str]:
-    """Mark keys repeated within the load (the later occurrence is rejected), count outcomes and
-    return, per source, the table of its rows with _file_name and final _reason."""
-    by_source: dict[str, list] = {}
-    for seq, (res, raw, table) in enumerate(parts):
-        by_source.setdefault(res.source, []).append((seq, res, raw, table))
-    con.execute("create or replace table load_files_seq (_file_seq int, _file_name varchar, _sha256 varchar)")
-    for seq, (res, raw, _) in enumerate(parts):
-        con.execute("insert into load_files_seq values (?, ?, ?)", [seq, res.file_name, raw.sha256])
-    out = {}
-    for source, items in by_source.items():
-        key = SOURCES[source]["key"]
-        # a CSV file's row number is its checked row's rowid (readers.materialise), any other's a column
-        union = " union all ".join(
-            f"select {seq} as _file_seq, {raw.row_number_sql + ' as _row_number, ' if raw.is_csv else ''}* from {table}"
-            for seq, _, raw, table in items
-        )
-        parse = [
-            (seq, res.file_name, raw.sha256, row_number, reason)
-            for seq, res, raw, _ in items
-            for row_number, reason in raw.parse_rejects
-        ]
-        # Keys seen more than once among valid rows, with their first occurrence: a small table, so
-        # marking the later occurrences is a hash join rather than a window over every row. The
-        # repeated keys are found first on the key alone; only their rows are read for the first.
-        con.execute(f"create view rows_{source} as {union}")
-        con.execute(
-            f'create table dup_{source} as with repeated as (select "{key}" as _key from rows_{source} '
-            "where _err_reason is null group by 1 having count(*) > 1) "
-            f'select r."{key}" as _key, min({{"s": r._file_seq, "r": r._row_number}}) as _first '
-            f'from rows_{source} r semi join repeated on r."{key}" = repeated._key '
-            "where r._err_reason is null group by 1"
-        )
-        dup = "(d._key is not null and {'s': r._file_seq, 'r': r._row_number} <> d._first)"
-        con.execute(
-            f"create view all_{source} as select f._file_name, f._sha256, r.* replace ("
-            f"coalesce(r._err_column, case when {dup} then '{key}' end) as _err_column, "
-            f'coalesce(r._err_value, case when {dup} then r."{key}" end) as _err_value, '
-            f"coalesce(r._err_reason, case when {dup} then 'duplicate key (first at ' || "
-            "case when d._first.s = r._file_seq then '' else ff._file_name || ' ' end || 'row ' || d._first.r "
-            "|| ')' end) as _err_reason) "
-            f"from rows_{source} r join load_files_seq f on f._file_seq = r._file_seq "
-            f'left join dup_{source} d on r._err_reason is null and d._key = r."{key}" '
-            "left join load_files_seq ff on ff._file_seq = d._first.s"
-        )
-        con.execute(
-            f"create table parse_{source} (_file_seq int, _file_name varchar, _sha256 varchar, "
-            "_row_number bigint, _err_reason varchar)"
-        )
-        if parse:
-            con.executemany(f"insert into parse_{source} values (?, ?, ?, ?, ?)", parse)
-        out[source] = f"all_{source}"
-        counts = con.execute(
-            f"select _file_seq, count(*) filter (where _err_reason is null), "
-            f"count(*) filter (where _err_reason is not null) from all_{source} group by all"
-        ).fetchall()
-        reasons = con.execute(
-            f"select _file_seq, _err_reason, count(*) as n from (select _file_seq, _err_reason from all_{source} "
-            f"where _err_reason is not null union all select _file_seq, _err_reason from parse_{source}) "
-            "group by all order by n desc, _err_reason"
-        ).fetchall()
-        for seq, res, raw, _ in items:
-            acc, rej = next(((a, r) for s, a, r in counts if s == seq), (0, 0))
-            res.rows_accepted, res.rows_rejected = acc, rej + len(raw.parse_rejects)
-            res.top_reasons = [(reason, n) for s, reason, n in reasons if s == seq][:3]
-            assert res.rows_accepted + res.rows_rejected == res.rows_read, res
-    return out
-
-
 def _write_batch(
     con,
     tmp: Path,
@@ -257,11 +206,14 @@ def _write_batch(
     for source, table in tables.items():
         key = SOURCES[source]["key"]
         rej_parts.append(
-            f"select _file_name, _sha256, '{source}', _row_number, \"{key}\"::varchar, _err_column, "
-            f"_err_value, _err_reason from {table} where _err_reason is not null"
+            # a summary row has no key, whatever its key column holds (合计 often sits there)
+            f"select _file_name, _sha256, '{source}', _row_number, "
+            f"case when _err_code <> 'summary_row' then \"{key}\"::varchar end, _err_column, "
+            f"_err_value, _err_reason, _err_code, _err_params from {table} where _err_reason is not null"
         )
         rej_parts.append(
-            f"select _file_name, _sha256, '{source}', _row_number, null, null, null, _err_reason from parse_{source}"
+            f"select _file_name, _sha256, '{source}', _row_number, null, null, null, _err_reason, _err_code, "
+            f"_err_params from parse_{source}"
         )
     rej_cols = ", ".join(f'"{c}" {t}' for c, t in landing.REJECTS_SCHEMA)
     con.execute(f"create or replace table rejects ({rej_cols})")
@@ -298,10 +250,12 @@ def _files_table(con, load_id: str, results: list[FileResult], loaded_at: dateti
         )
 
 
-def _unknown_customers(con, data: Path, tables: dict[str, str]) -> int:
-    """Tickets of this load whose customer is in no committed or new customers file (a warning)."""
+def _unknown_customers(con, data: Path, tables: dict[str, str], versioned: bool) -> int:
+    """Tickets of this load whose customer is in no committed or new customers file (a warning);
+    with a version column, tickets rather than their versions."""
     if "tickets" not in tables:
         return 0
+    counted = "count(distinct t.ticket_id)" if versioned else "count(*)"
     known = [str(b / "customers.parquet") for b in landing.batch_dirs(data)]
     sources = (
         ["select customer_id from " + tables["customers"] + " where _err_reason is null"]
@@ -311,9 +265,9 @@ def _unknown_customers(con, data: Path, tables: dict[str, str]) -> int:
     if known:
         sources.append("select customer_id from read_parquet($known)")
     if not sources:
-        return con.execute(f"select count(*) from {tables['tickets']} where _err_reason is null").fetchone()[0]
+        return con.execute(f"select {counted} from {tables['tickets']} t where _err_reason is null").fetchone()[0]
     return con.execute(
-        f"select count(*) from {tables['tickets']} t where t._err_reason is null and t.customer_id not in "
+        f"select {counted} from {tables['tickets']} t where t._err_reason is null and t.customer_id not in "
         f"({' union '.join(sources)})",
         {"known": known} if known else {},
     ).fetchone()[0]
@@ -354,8 +308,8 @@ def run(
                     _files_table(con, load_id, results, loaded_at)
                     landing.write_log(data, load_id, con, "files")
                 return result
-            tables = _settle(con, parts, settings)
-            result.unknown_customers = _unknown_customers(con, data, tables)
+            tables = settle(con, parts, mapping)
+            result.unknown_customers = _unknown_customers(con, data, tables, mapping.version is not None)
             if not commit:
                 for r in results:
                     if r.status == "loaded":

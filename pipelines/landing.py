@@ -48,6 +48,8 @@ REJECTS_SCHEMA = [
     ("column", "VARCHAR"),
     ("value", "VARCHAR"),
     ("reason", "VARCHAR"),
+    ("reason_code", "VARCHAR"),  # pipelines/reasons.py; null in batches written before codes existed
+    ("reason_params", "VARCHAR"),  # the code's parameters, JSON text
 ]
 
 

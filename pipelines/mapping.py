@@ -4,6 +4,9 @@ A profile is a TOML file (format documented in the README):
 
     source = "tickets"                 # optional: the source of every file loaded with it
     time_zone = "America/New_York"     # optional: zone of timestamps written without offset
+    null_values = ["?", "NULL", "N/A"] # optional: export values (trimmed, any case) meaning empty
+    [key]                              # optional: the file is a sequence of versions of records
+    version = "sys_mod_count"          # export column ordering them (a number, else a timestamp)
     [columns]                          # export header = contract column
     "Unique Key" = "ticket_id"
     [values.status]                    # contract column → export value = contract value
@@ -42,9 +45,19 @@ class Mapping:
     formats: dict[str, str] = field(default_factory=dict)
     constants: dict[str, str] = field(default_factory=dict)
     derived: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # column → [(kind, text)]
+    # export values meaning empty in every column, trimmed and lower-cased; the empty string always
+    # does, and so do a workbook's error cells (SPEC §3)
+    null_values: tuple[str, ...] = ()
+    version: str | None = None  # the export column whose value orders the versions of a key (SPEC §3)
 
     def format_for(self, column: str) -> str | None:
         return self.formats.get(column) or self.formats.get("*")
+
+    def version_format(self) -> str | None:
+        """The timestamp format of the version column: given for it by its export header, or "*"."""
+        wanted = normalise_header(self.version or "")
+        given = next((f for col, f in self.formats.items() if normalise_header(col) == wanted), None)
+        return given or self.formats.get("*")
 
 
 NO_MAPPING = Mapping()
@@ -75,7 +88,7 @@ def load_mapping(path: str | Path | None) -> Mapping:
         raise MappingError(f"{path}: mapping file not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise MappingError(f"{path}: not valid TOML: {exc}") from None
-    known = {"source", "time_zone", "columns", "values", "formats", "constants", "derived"}
+    known = {"source", "time_zone", "null_values", "key", "columns", "values", "formats", "constants", "derived"}
     for key in raw:
         if key not in known:
             raise MappingError(f"{path}: unknown key '{key}' (expected one of {', '.join(sorted(known))})")
@@ -98,6 +111,15 @@ def load_mapping(path: str | Path | None) -> Mapping:
                 raise MappingError(f"{path}: key '{key}.{k}' must be a string")
         return value
 
+    nulls = raw.get("null_values", [])
+    if not isinstance(nulls, list) or not all(isinstance(v, str) for v in nulls):
+        raise MappingError(f"{path}: key 'null_values' must be a list of strings")
+    key = table("key")
+    for k in key:
+        if k != "version":
+            raise MappingError(f"{path}: unknown key 'key.{k}' (expected version)")
+    if "version" in key and not key["version"].strip():
+        raise MappingError(f"{path}: key 'key.version' must name an export column")
     values = {}
     for col, vmap in table("values").items():
         if not isinstance(vmap, dict) or not all(isinstance(v, str) for v in vmap.values()):
@@ -112,4 +134,6 @@ def load_mapping(path: str | Path | None) -> Mapping:
         formats=dict(table("formats")),
         constants=dict(table("constants")),
         derived={k: _parse_template(v) for k, v in table("derived").items()},
+        null_values=tuple(dict.fromkeys(v.strip().lower() for v in nulls if v.strip())),
+        version=key.get("version"),
     )

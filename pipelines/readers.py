@@ -1,19 +1,21 @@
-"""Read source files (CSV in UTF-8 / UTF-8 with BOM / GBK, XLSX, Parquet) into DuckDB as text.
+"""Read source files (CSV in UTF-8 / UTF-8 with BOM / GBK, workbooks, Parquet) into DuckDB as text.
 
-Every reader gives a file (or an XLSX sheet) as a relation of VARCHAR columns c0, c1, …, with
-each row's 1-based data row number (header excluded), and reports the headers it found. XLSX and
-Parquet are landed as a table with a _row_number column. A CSV file is read by the statement that
-validates it (`materialise`): its rows go straight from the parser into the checked table, whose
-row order is the file's, so that row numbers are rowids. Lines the CSV parser cannot split (too
-many or too few fields) are returned as rejected rows, never dropped. Headers never enter SQL
-text: columns are renamed to positional names.
+Every reader gives a file (or a workbook sheet) as a relation of VARCHAR columns c0, c1, …, with
+each row's 1-based data row number (counted from the header, which is row 0), and reports the
+headers it found. The header of a CSV file or a sheet is the first of its first 30 rows that the
+caller's `find_header` accepts (SPEC §3: it names every required column); rows above it (a title,
+an export date) are counted and skipped, not read as data. Workbooks and Parquet are landed as a
+table with a _row_number column. A CSV file is read by the statement that validates it
+(`materialise`): its rows go straight from the parser into the checked table, whose row order is
+the file's, so that row numbers are rowids. Lines the CSV parser cannot split (too many or too few
+fields) are returned as rejected rows, never dropped. Headers never enter SQL text: columns are
+renamed to positional names.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import hashlib
 import io
 import os
@@ -24,9 +26,15 @@ from pathlib import Path
 
 import duckdb
 
+from . import workbook
 from .contract import source_for_name
 
 CHUNK = 1 << 20
+HEAD_ROWS = 30  # the header is looked for in this many rows at the top of a file or sheet (SPEC §3)
+
+# find_header(rows, source): the index of the header among the first rows of a file or sheet (cells
+# as text, None when empty), or None when none names the source's required columns
+HeaderFinder = Callable[[list[list[str | None]], str | None], int | None]
 
 
 class FileRefused(Exception):
@@ -35,7 +43,7 @@ class FileRefused(Exception):
 
 # A CSV file as text: named parameters, bound by the statement that reads it (materialise).
 CSV_RELATION = (
-    "read_csv($csv_path, header = false, skip = 1, all_varchar = true, delim = $csv_delim, quote = '\"', "
+    "read_csv($csv_path, header = false, skip = $csv_skip, all_varchar = true, delim = $csv_delim, quote = '\"', "
     "escape = '\"', columns = $csv_columns, auto_detect = false, store_rejects = true, strict_mode = true)"
 )
 
@@ -51,13 +59,16 @@ class RawTable:
     table: str  # DuckDB relation with c0..cN VARCHAR (and _row_number unless a CSV file)
     headers: list[str]
     rows_read: int | None  # None for a CSV file until it is read (materialise)
-    parse_rejects: list[tuple[int, str]] = field(default_factory=list)  # (row_number, reason)
+    parse_rejects: list[tuple[int, str]] = field(default_factory=list)  # (row_number, parser message)
     encoding: str = ""
     params: dict = field(default_factory=dict)  # parameters of `table`
     forced: bool = False  # the encoding was given (--encoding), not detected
     # a CSV file's 1-based data row number, as SQL over the rowid of the table its checked rows went
     # into (set by materialise); any other raw table carries it as its _row_number column
     row_number_sql: str | None = None
+    header_row: int = 1  # the header's line in the file (row on the sheet), 1-based
+    title_rows: int = 0  # non-blank rows above the header, skipped
+    find_header: HeaderFinder | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_csv(self) -> bool:
@@ -97,17 +108,46 @@ def _utf8_copy(path: Path, encoding: str, tmpdir: Path) -> Path:
     return out
 
 
-def _header_line(path: Path) -> tuple[list[str], str]:
-    """The header fields and the delimiter (comma, semicolon or tab) of a UTF-8 CSV file."""
+def _head_lines(path: Path) -> list[str]:
+    """The first HEAD_ROWS lines of a UTF-8 CSV file."""
+    lines = []
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        first = fh.readline()
-    counts = {d: first.count(d) for d in (",", ";", "\t")}
+        while len(lines) < HEAD_ROWS and (line := fh.readline()):
+            lines.append(line)
+    return lines
+
+
+def _split(line: str, delim: str) -> list[str | None]:
+    fields = next(csv.reader(io.StringIO(line), delimiter=delim), [])
+    return [f.strip() or None for f in fields]
+
+
+def _first_non_blank(rows: list[list[str | None]]) -> int | None:
+    return next((i for i, row in enumerate(rows) if any(row)), None)
+
+
+def _csv_header(lines: list[str], source: str | None, find_header: HeaderFinder | None):
+    """(header index, header fields, delimiter) of a CSV head: the first delimiter (comma, semicolon,
+    tab; the most frequent first) under which `find_header` accepts a row; else the first non-blank
+    line, split by the delimiter it holds most of (then the file is refused for its columns)."""
+    delims = sorted((",", ";", "\t"), key=lambda d: -sum(line.count(d) for line in lines))
+    if find_header is not None:
+        for delim in delims:
+            rows = [_split(line, delim) for line in lines]
+            at = find_header(rows, source)
+            if at is not None:
+                return at, rows[at], delim
+    at = _first_non_blank([[line.strip() or None] for line in lines])
+    if at is None:
+        return None, [], ","
+    counts = {d: lines[at].count(d) for d in (",", ";", "\t")}
     delim = max(counts, key=counts.get) if max(counts.values()) else ","
-    fields = next(csv.reader(io.StringIO(first), delimiter=delim), [])
-    return [f.strip() for f in fields], delim
+    return at, _split(lines[at], delim), delim
 
 
-def open_csv(path: Path, encoding: str | None, tmpdir: Path) -> RawTable:
+def open_csv(
+    path: Path, encoding: str | None, tmpdir: Path, source: str | None = None, find_header: HeaderFinder | None = None
+) -> RawTable:
     """A CSV file as a RawTable to be read by `materialise`: its encoding detected (or forced) and
     transcoded to UTF-8 if need be, its header line and delimiter found."""
     forced = encoding is not None
@@ -117,15 +157,33 @@ def open_csv(path: Path, encoding: str | None, tmpdir: Path) -> RawTable:
         src = path if enc == "utf-8" else _utf8_copy(path, enc, tmpdir)
     except (UnicodeDecodeError, LookupError) as exc:
         raise FileRefused(f"cannot decode as {enc}: {exc}") from None
-    headers, delim = _header_line(src)
-    if not any(headers):
+    lines = _head_lines(src)
+    at, fields, delim = _csv_header(lines, source, find_header)
+    if at is None:
         raise FileRefused("the file is empty or has no header row")
+    headers = [f or "" for f in fields]
     params = {
         "csv_path": str(src),
         "csv_delim": delim,
+        "csv_skip": at + 1,
         "csv_columns": {f"c{i}": "VARCHAR" for i in range(len(headers))},
     }
-    return RawTable(path.name, path, "", None, CSV_RELATION, headers, None, encoding=enc, params=params, forced=forced)
+    titles = sum(1 for line in lines[:at] if any(_split(line, delim)))
+    return RawTable(
+        path.name,
+        path,
+        "",
+        source,
+        CSV_RELATION,
+        headers,
+        None,
+        encoding=enc,
+        params=params,
+        forced=forced,
+        header_row=at + 1,
+        title_rows=titles,
+        find_header=find_header,
+    )
 
 
 def materialise(
@@ -151,7 +209,7 @@ def materialise(
     finally:
         con.execute(f"set preserve_insertion_order = {'true' if kept else 'false'}")
     rejects = con.execute(
-        "select line - 1 as row_number, any_value(error_type order by column_idx) as error_type, "
+        f"select line - {int(raw.params['csv_skip'])} as row_number, any_value(error_type order by column_idx) as error_type, "
         "any_value(error_message order by column_idx) from reject_errors group by line order by line"
     ).fetchall()
     # DuckDB 2 names a line that is not UTF-8 INVALID ENCODING (earlier versions INVALID UNICODE)
@@ -162,14 +220,13 @@ def materialise(
     ):
         # the head was ASCII, the rest is not UTF-8
         gbk = replace(
-            open_csv(raw.path, "gbk", tmpdir),
+            open_csv(raw.path, "gbk", tmpdir, raw.source, raw.find_header),
             file_name=raw.file_name,
             sha256=raw.sha256,
-            source=raw.source,
             forced=False,
         )
         return materialise(con, gbk, statement, out, tmpdir)
-    parse_rejects = [(r[0], f"malformed CSV line: {r[2] or r[1]}") for r in rejects]
+    parse_rejects = [(r[0], r[2] or r[1]) for r in rejects]
     n = con.execute(f"select count(*) from {out}").fetchone()[0]
     if not parse_rejects:
         return replace(raw, rows_read=n, parse_rejects=[], row_number_sql="rowid + 1")
@@ -187,53 +244,46 @@ def materialise(
     )
 
 
-def _cell_text(value) -> str | None:
-    """An XLSX cell as contract text; date cells become ISO timestamps in local time."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value)
-    return text if text.strip() else None
-
-
-def read_xlsx_sheets(path: Path):
-    """Yield (sheet name, headers, rows as [row_number, cells…]) of every non-empty sheet."""
-    import openpyxl
-
+def _read_workbook(con, path: Path, source, find_header, prefix) -> list[RawTable]:
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise FileRefused(f"not a readable XLSX workbook: {exc}") from None
-    try:
-        for ws in wb.worksheets:
-            it = ws.iter_rows(values_only=True)
-            header = next(it, None)
-            if header is None or not any(h is not None for h in header):
-                continue
-            headers = [str(h).strip() if h is not None else "" for h in header]
-            rows = []
-            for excel_row, values in enumerate(it, start=2):
-                cells = [_cell_text(v) for v in values[: len(headers)]]
-                if any(c is not None for c in cells):  # a wholly blank row is not a record
-                    rows.append((excel_row - 1, cells + [None] * (len(headers) - len(cells))))
-            yield ws.title, headers, rows
-    finally:
-        wb.close()
-
-
-def _arrow_table(headers: list[str], rows: list):
-    import pyarrow as pa  # only XLSX sheets need it: not imported for a CSV load
-
-    arrays = {f"c{i}": pa.array([r[1][i] for r in rows], pa.string()) for i in range(len(headers))}
-    arrays["_row_number"] = pa.array([r[0] for r in rows], pa.int64())
-    return pa.table(arrays)
+        sheets = list(workbook.sheets(path))
+    except workbook.WorkbookError as exc:
+        raise FileRefused(f"not a readable workbook: {exc}") from None
+    found = []
+    for sheet, batch in sheets:
+        src = source or source_for_name(sheet) or (source_for_name(path.stem) if len(sheets) == 1 else None)
+        head = workbook.head(batch, HEAD_ROWS)
+        at = find_header(head, src) if find_header and src else None
+        at = _first_non_blank(head) if at is None else at
+        if at is not None:
+            found.append((sheet, batch, src, head, at))
+    out = []
+    for i, (sheet, batch, src, head, at) in enumerate(found):
+        name = f"{prefix}_{i}"
+        records = workbook.records(batch, at)
+        # DuckDB 2 registers nothing while an earlier statement's result is unread to its end
+        con.complete()
+        con.register(name, records)  # read in place by the statement that checks it
+        n = records.num_rows
+        headers = [(h or "").strip() for h in head[at]]
+        titles = sum(1 for row in head[:at] if any(row))
+        out.append(
+            RawTable(
+                f"{path.name}#{sheet}",
+                path,
+                "",
+                src,
+                name,
+                headers,
+                n,
+                encoding=path.suffix.lower().lstrip("."),
+                header_row=at + 1,
+                title_rows=titles,
+            )
+        )
+    if not out:
+        raise FileRefused("the workbook has no sheet with a header row")
+    return out
 
 
 def read_file(
@@ -244,27 +294,18 @@ def read_file(
     source: str | None = None,
     encoding: str | None = None,
     prefix: str = "f",
+    find_header: HeaderFinder | None = None,
 ) -> list[RawTable]:
     """Read one input file into DuckDB tables, or for a CSV file open it to be read by
-    `materialise`; an XLSX workbook gives one table per sheet. The SHA-256 is left to the caller
+    `materialise`; a workbook gives one table per sheet. The SHA-256 is left to the caller
     (sha256_of), which computes it while DuckDB reads."""
     path = Path(path)
     if not path.is_file():
         raise FileRefused("no such file")
     digest = ""
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        out = []
-        sheets = list(read_xlsx_sheets(path))
-        for i, (sheet, headers, rows) in enumerate(sheets):
-            src = source or source_for_name(sheet) or (source_for_name(path.stem) if len(sheets) == 1 else None)
-            name = f"{prefix}_{i}"
-            tbl = _arrow_table(headers, rows)  # noqa: F841  (read by DuckDB's replacement scan)
-            con.execute(f"create table {name} as select * from tbl")
-            out.append(RawTable(f"{path.name}#{sheet}", path, digest, src, name, headers, len(rows), encoding="xlsx"))
-        if not out:
-            raise FileRefused("the workbook has no sheet with a header row")
-        return out
+    if suffix in workbook.SUFFIXES:
+        return _read_workbook(con, path, source, find_header, prefix)
     src = source or source_for_name(path.stem)
     if suffix == ".parquet":
         try:
@@ -287,8 +328,8 @@ def read_file(
         n = con.execute(f"select count(*) from {prefix}").fetchone()[0]
         return [RawTable(path.name, path, digest, src, prefix, names, n, encoding="parquet")]
     if suffix in (".csv", ".txt", ".tsv"):
-        return [replace(open_csv(path, encoding, tmpdir), source=src)]
-    raise FileRefused(f"unsupported file type '{suffix}' (use .csv, .xlsx or .parquet)")
+        return [open_csv(path, encoding, tmpdir, src, find_header)]
+    raise FileRefused(f"unsupported file type '{suffix}' (use .csv, .xlsx, .xls, .ods or .parquet)")
 
 
 def scratch_dir(data: Path) -> tempfile.TemporaryDirectory:

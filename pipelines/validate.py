@@ -1,15 +1,18 @@
 """Map headers and validate rows of one raw table against the source contract (SPEC §3).
 
-All type and row rules run as one set-based DuckDB statement: each row comes out typed, with the
-first problem found (column, raw value, reason) or none. Values from files and mapping profiles
-are bound as named parameters; only positional column names and code constants appear in SQL.
+Also finds a file's header row (header_finder). All type and row rules run as one set-based DuckDB
+statement: each row comes out typed, with the first problem found (column, raw value, reason, its
+code and parameters: pipelines/reasons.py) or none. A profile's null markers are empty values
+before any rule. Values from files and mapping profiles are bound as named parameters; only
+positional column names and code constants appear in SQL.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .contract import Column, columns, enum_values, normalise_header
+from . import reasons
+from .contract import SOURCES, Column, columns, enum_values, normalise_header
 from .mapping import Mapping
 from .readers import FileRefused, RawTable
 from .settings import Settings
@@ -17,6 +20,11 @@ from .settings import Settings
 TRUE_WORDS = ("true", "t", "yes", "y", "1", "是")
 FALSE_WORDS = ("false", "f", "no", "n", "0", "否")
 TS_WITH_OFFSET = r"\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|z|[+-]\d\d(:?\d\d)?)$"
+DATE_CELL = r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?"  # how a workbook's date cell reads
+TS_RANGE = ("1900-01-01", "2100-12-31")  # the timestamps a value may hold (SPEC §3)
+WORKBOOK_ENCODINGS = ("xlsx", "xlsm", "xls", "ods")  # RawTable.encoding of a workbook sheet
+# the first non-empty cell of a totals row (SPEC §3), lower-cased, without a trailing colon
+SUMMARY_WORDS = ("合计", "总计", "小计", "total", "sum")
 
 
 @dataclass
@@ -26,43 +34,90 @@ class Resolved:
     source: str
     by_column: dict[str, int]  # contract column → raw column index
     unmatched: list[str]  # headers that map to no contract column
+    version_index: int | None = None  # raw column of the profile's version column, if it has one
 
 
 def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def resolve_headers(raw: RawTable, source: str, settings: Settings, mapping: Mapping) -> Resolved:
-    """Match headers (mapping first, then English names and Chinese aliases); refuse a file
-    missing a required column, naming the missing columns and the headers found."""
-    cols = columns(source, settings)
+def _match(headers: list[str], source: str, settings: Settings, mapping: Mapping) -> tuple[dict[str, int], list]:
+    """(contract column → index of the header that provides it, headers that provide none)."""
+    cols = {c.name for c in columns(source, settings)}
     lookup = {}
-    for c in cols:
+    for c in columns(source, settings):
         lookup.setdefault(normalise_header(c.name), c.name)
         lookup.setdefault(normalise_header(c.zh), c.name)
     by_column: dict[str, int] = {}
     unmatched = []
-    for i, header in enumerate(raw.headers):
+    for i, header in enumerate(headers):
         key = normalise_header(header)
         target = mapping.columns.get(key) or lookup.get(key)
-        if target and target not in by_column and target in {c.name for c in cols}:
+        if target and target not in by_column and target in cols:
             by_column[target] = i
         else:
             unmatched.append(header)
+    return by_column, unmatched
+
+
+def _missing(headers: list[str], by_column: dict[str, int], source: str, settings: Settings, mapping: Mapping):
+    """The required columns that neither a header, a constant nor a derived column (whose
+    placeholders name headers present) provides."""
+    present = {normalise_header(h) for h in headers}
+    derived = {
+        col
+        for col, parts in mapping.derived.items()
+        if all(normalise_header(text) in present for kind, text in parts if kind == "col")
+    }
+    provided = set(by_column) | set(mapping.constants) | derived
+    return [c for c in columns(source, settings) if c.required and c.name not in provided]
+
+
+def header_finder(settings: Settings, mapping: Mapping):
+    """`find_header` for the readers (SPEC §3): the index of the first row whose cells name every
+    required column of the source (the profile's renames, constants and derived columns counted)
+    and at least one contract column, or None."""
+
+    def find(rows: list[list[str | None]], source: str | None) -> int | None:
+        if source is None:
+            return None
+        for i, row in enumerate(rows):
+            headers = [c or "" for c in row]
+            by_column, _ = _match(headers, source, settings, mapping)
+            if by_column and not _missing(headers, by_column, source, settings, mapping):
+                return i
+        return None
+
+    return find
+
+
+def resolve_headers(raw: RawTable, source: str, settings: Settings, mapping: Mapping) -> Resolved:
+    """Match headers (mapping first, then English names and Chinese aliases); refuse a file
+    missing a required column, naming the missing columns and the headers found."""
+    by_column, unmatched = _match(raw.headers, source, settings, mapping)
     provided = set(by_column) | set(mapping.constants) | set(mapping.derived)
-    missing = [c for c in cols if c.required and c.name not in provided]
+    missing = [c for c in columns(source, settings) if c.required and c.name not in provided]
     if missing:
         names = ", ".join(f"{c.name} ({c.zh})" for c in missing)
         found = ", ".join(h for h in raw.headers if h) or "none"
         raise FileRefused(f"missing required column(s) {names}; headers found: {found}")
+    present = [normalise_header(h) for h in raw.headers]
     for col, parts in mapping.derived.items():
         for kind, text in parts:
-            if kind == "col" and normalise_header(text) not in {normalise_header(h) for h in raw.headers}:
+            if kind == "col" and normalise_header(text) not in present:
                 raise FileRefused(
                     f"mapping derives '{col}' from column '{text}', which the file lacks; "
                     f"headers found: {', '.join(raw.headers)}"
                 )
-    return Resolved(source, by_column, unmatched)
+    version_index = None
+    if mapping.version is not None:
+        if normalise_header(mapping.version) not in present:
+            raise FileRefused(
+                f"mapping orders versions by column '{mapping.version}', which the file lacks; "
+                f"headers found: {', '.join(raw.headers)}"
+            )
+        version_index = present.index(normalise_header(mapping.version))
+    return Resolved(source, by_column, unmatched, version_index)
 
 
 class _Sql:
@@ -77,14 +132,22 @@ class _Sql:
         return "$" + name
 
 
+def _cell(index: int, mapping: Mapping, q: _Sql) -> str:
+    """The trimmed text of raw column `index`, null when empty or one of the profile's null markers."""
+    text = f"nullif(trim(c{index}), '')"
+    if not mapping.null_values:
+        return text
+    return f"(case when list_contains({q.param(list(mapping.null_values))}, lower({text})) then null else {text} end)"
+
+
 def _text_expr(col: Column, raw: RawTable, res: Resolved, mapping: Mapping, q: _Sql) -> str:
-    """The trimmed text of a contract column, after constants, templates and value maps."""
+    """The trimmed text of a contract column, after null markers, constants, templates and value maps."""
     if col.name in res.by_column:
-        expr = f"nullif(trim(c{res.by_column[col.name]}), '')"
+        expr = _cell(res.by_column[col.name], mapping, q)
     elif col.name in mapping.derived:
         index = {normalise_header(h): i for i, h in enumerate(raw.headers)}
         parts = [
-            q.param(text) if kind == "lit" else f"nullif(trim(c{index[normalise_header(text)]}), '')"
+            q.param(text) if kind == "lit" else _cell(index[normalise_header(text)], mapping, q)
             for kind, text in mapping.derived[col.name]
         ]
         # || yields null when any placeholder is empty: the value is then missing, not half-made
@@ -101,18 +164,64 @@ def _text_expr(col: Column, raw: RawTable, res: Resolved, mapping: Mapping, q: _
     return expr
 
 
-def _typed(col: Column, t: str, v: str, settings: Settings, mapping: Mapping, q: _Sql) -> tuple[str, str]:
-    """(typed SQL expression of text column t, SQL giving the reason text when the value is invalid,
-    in terms of t and the typed column v)."""
+# (SQL condition, reason code, English reason, parameters) of one way a value can be invalid
+Problem = tuple[str, str, str, str]
+
+
+def _problem(cond: str, code: str, **values) -> Problem:
+    return cond, code, reasons.TEXT[code].format(**values), reasons.params(**values)
+
+
+def timestamp_sql(t: str, fmt: str | None, workbook: bool, settings: Settings, mapping: Mapping, q: _Sql) -> str:
+    """SQL parsing text t as a timestamp in the configured zone (SPEC §3): by the profile's format,
+    else ISO 8601 (with or without offset) or YYYY/MM/DD. A workbook's date cells read as
+    YYYY-MM-DD HH:MM:SS[.fff] whatever the format (workbook.py), and are taken as such."""
+    same_zone = (mapping.time_zone or settings.time_zone) == settings.time_zone
+
+    def local(expr: str) -> str:  # a naive timestamp in the export's zone, to the configured one
+        if same_zone:
+            return expr
+        return f"timezone({q.param(settings.time_zone)}, timezone({q.param(mapping.time_zone)}, {expr}))"
+
+    if fmt:
+        parsed = f"try_strptime({t}, {q.param(fmt)})"
+        typed = f"timezone({q.param(settings.time_zone)}, {parsed})" if "%z" in fmt else local(parsed)
+        if workbook:
+            cell = f"(case when regexp_full_match({t}, {_lit(DATE_CELL)}) then try_cast({t} as timestamp) end)"
+            typed = f"coalesce({typed}, {local(cell)})"
+        return typed
+    iso = (
+        f"(case when contains({t}, '/') then regexp_replace({t}, "
+        r"'^(\d{4})/(\d{1,2})/(\d{1,2})', '\1-\2-\3') else " + t + " end)"
+    )
+    # no offset fits in 19 characters (YYYY-MM-DD HH:MM:SS): the common case skips the regex,
+    # and the zone conversion when the values are already in the configured zone
+    return (
+        f"(case when length({t}) <= 19 or not regexp_matches({t}, {_lit(TS_WITH_OFFSET)}) "
+        f"then {local(f'try_cast({iso} as timestamp)')} "
+        f"else timezone({q.param(settings.time_zone)}, try_cast({iso} as timestamptz)) end)"
+    )
+
+
+def expected_timestamp(fmt: str | None) -> str:
+    return fmt or "YYYY-MM-DD[ HH:MM[:SS]], YYYY/MM/DD HH:MM[:SS] or ISO 8601"
+
+
+def _typed(
+    col: Column, t: str, v: str, workbook: bool, settings: Settings, mapping: Mapping, q: _Sql
+) -> tuple[str, list[Problem]]:
+    """(typed SQL expression of text column t, the problems an invalid value has, in terms of t
+    and the typed column v; the first that holds is the row's)."""
     kind = col.type
+    given = f"{t} is not null and {v} is null"
     if kind == "str":
-        return t, "null"
+        return t, []
     if kind == "bool":
         typed = (
             f"(case when lower({t}) in ({', '.join(map(_lit, TRUE_WORDS))}) then true "
             f"when lower({t}) in ({', '.join(map(_lit, FALSE_WORDS))}) then false end)"
         )
-        return typed, f"case when {t} is not null and {v} is null then 'not a yes/no value' end"
+        return typed, [_problem(given, "not_a_yes_no")]
     if kind == "enum":
         values = enum_values(col.enum, settings)
         whens = " ".join(
@@ -120,81 +229,93 @@ def _typed(col: Column, t: str, v: str, settings: Settings, mapping: Mapping, q:
             for val, zh in values.items()
         )
         allowed = ", ".join(f"{val}/{zh}" for val, zh in values.items())
-        reason = _lit("unknown value; expected one of " + allowed)
-        return f"(case lower({t}) {whens} end)", f"case when {t} is not null and {v} is null then {reason} end"
+        return f"(case lower({t}) {whens} end)", [_problem(given, "unknown_value", allowed=allowed)]
     if kind == "decimal":
         typed = f"try_cast(replace({t}, ',', '') as decimal(18,2))"
-        return typed, (
-            f"case when {t} is not null and {v} is null then 'not a number' when {v} < 0 then 'negative amount' end"
-        )
+        return typed, [_problem(given, "not_a_number"), _problem(f"{v} < 0", "negative_amount")]
     if kind in ("int", "score", "nps"):
         num = f"try_cast({t} as double)"
-        lo, hi = {"int": (0, None), "score": (settings.scale_min, settings.scale_max), "nps": (0, 10)}[kind]
         typed = f"(case when {num} = round({num}) then cast({num} as bigint) end)"
         if kind == "int":
-            return typed, (
-                f"case when {t} is not null and {v} is null then 'not a whole number' "
-                f"when {v} < 0 then 'negative count' end"
-            )
-        out_of_scale = _lit(f"outside the scale {lo}–{hi}")
-        return typed, (
-            f"case when {t} is not null and {v} is null then 'not a whole number' "
-            f"when {v} < {lo} or {v} > {hi} then {out_of_scale} end"
-        )
+            return typed, [_problem(given, "not_a_whole_number"), _problem(f"{v} < 0", "negative_count")]
+        lo, hi = {"score": (settings.scale_min, settings.scale_max), "nps": (0, 10)}[kind]
+        off = f"{v} < {int(lo)} or {v} > {int(hi)}"
+        return typed, [_problem(given, "not_a_whole_number"), _problem(off, "out_of_scale", min=lo, max=hi)]
     if kind == "timestamp":
         fmt = mapping.format_for(col.name)
-        same_zone = (mapping.time_zone or settings.time_zone) == settings.time_zone
-        target = q.param(settings.time_zone)
-        zone = target if same_zone else q.param(mapping.time_zone)
-        if fmt and "%z" in fmt:
-            typed = f"timezone({target}, try_strptime({t}, {q.param(fmt)}))"
-        elif fmt:
-            typed = f"timezone({target}, timezone({zone}, try_strptime({t}, {q.param(fmt)})))"
-        else:
-            iso = (
-                f"(case when contains({t}, '/') then regexp_replace({t}, "
-                r"'^(\d{4})/(\d{1,2})/(\d{1,2})', '\1-\2-\3') else " + t + " end)"
-            )
-            # no offset fits in 19 characters (YYYY-MM-DD HH:MM:SS): the common case skips the regex,
-            # and the zone conversion when the values are already in the configured zone
-            local = (
-                f"try_cast({iso} as timestamp)"
-                if same_zone
-                else f"timezone({target}, timezone({zone}, try_cast({iso} as timestamp)))"
-            )
-            typed = (
-                f"(case when length({t}) <= 19 or not regexp_matches({t}, {_lit(TS_WITH_OFFSET)}) "
-                f"then {local} else timezone({target}, try_cast({iso} as timestamptz)) end)"
-            )
-        expected = f"expected {fmt}" if fmt else "expected YYYY-MM-DD[ HH:MM[:SS]], YYYY/MM/DD HH:MM[:SS] or ISO 8601"
-        return typed, f"case when {t} is not null and {v} is null then {_lit('not a timestamp; ' + expected)} end"
+        typed = timestamp_sql(t, fmt, workbook, settings, mapping, q)
+        # SPEC §3: a timestamp a service record cannot hold (DuckDB reads 5/10/26 as the year 5)
+        off = f"{v} < timestamp '{TS_RANGE[0]}' or {v} >= timestamp '{TS_RANGE[1]}' + interval 1 day"
+        return typed, [
+            _problem(given, "not_a_timestamp", expected=expected_timestamp(fmt)),
+            _problem(off, "timestamp_out_of_range", min=TS_RANGE[0], max=TS_RANGE[1]),
+        ]
     raise AssertionError(kind)
+
+
+def _error_struct(column: str | None, value: str, problem: Problem) -> str:
+    _, code, text, params = problem
+    col = _lit(column) if column is not None else "null::varchar"
+    return (
+        f"{{'column': {col}, 'value': {value}, 'reason': {_lit(text)}, 'code': {_lit(code)}, 'params': {_lit(params)}}}"
+    )
+
+
+def _first_cell_sql(raw: RawTable) -> str:
+    return "coalesce(" + ", ".join(f"nullif(trim(c{i}), '')" for i in range(len(raw.headers))) + ")"
+
+
+def _summary_sql(key_text: str) -> str:
+    """The first non-empty cell (_first_cell) of a row when it is a summary word (合计, Total, …) and
+    the row has no key, or only that word in the key column (SPEC §3; ERP exports put 合计 in
+    their first column, often the key's); else null. Whether the row trails its file is settled
+    with the other rows (pipelines/settle.py)."""
+    words = ", ".join(map(_lit, SUMMARY_WORDS))
+    return (
+        f"case when ({key_text} is null or {key_text} = _first_cell) "
+        f"and regexp_replace(lower(_first_cell), '[:：]$', '') in ({words}) then _first_cell end"
+    )
 
 
 def validate_sql(raw: RawTable, res: Resolved, settings: Settings, mapping: Mapping, out: str) -> tuple[str, dict]:
     """SQL creating table `out`: typed contract columns, _row_number (not for a CSV file, whose
-    rows keep the file's order) and the first problem (_err_column, _err_value, _err_reason) of
-    each row, or nulls for a valid row."""
+    rows keep the file's order), the first problem of each row (_err_column, _err_value,
+    _err_reason, _err_code, _err_params; nulls for a valid row), _summary (the summary word of a
+    possible totals row) and, with a versioned profile, the version as text, number and timestamp."""
     q = _Sql()
     cols = columns(res.source, settings)
+    key = SOURCES[res.source]["key"]
+    workbook = raw.encoding in WORKBOOK_ENCODINGS
     texts, typed, checks = [], [], []
     for c in cols:
         t, v = f'"_t_{c.name}"', f'"{c.name}"'
         texts.append(f"{_text_expr(c, raw, res, mapping, q)} as {t}")
-        expr, reason = _typed(c, t, v, settings, mapping, q)
+        expr, problems = _typed(c, t, v, workbook, settings, mapping, q)
         typed.append(f"{expr} as {v}")
         if c.required:
-            reason = f"case when {t} is null then 'required value missing' else ({reason}) end"
-        checks.append((c.name, t, reason))
+            problems = [_problem(f"{t} is null", "required_missing"), *problems]
+        checks.append((c.name, t, problems))
     # Row rules (SPEC §3): event times must not precede the record's start; closed_at not before resolved_at.
     rules = [(c.name, c.not_before) for c in cols if c.not_before]
     rules += {"tickets": [("closed_at", "resolved_at")]}.get(res.source, [])
     for a, b in rules:
-        checks.append((a, f'"_t_{a}"', f'case when "{a}" < "{b}" then {_lit(f"{a} precedes {b}")} end'))
+        checks.append((a, f'"_t_{a}"', [_problem(f'"{a}" < "{b}"', "precedes", column=a, other=b)]))
     structs = ", ".join(
-        f"case when ({reason}) is not null then {{'column': {_lit(name)}, 'value': {t}, 'reason': ({reason})}} end"
-        for name, t, reason in checks
+        "case " + " ".join(f"when {p[0]} then {_error_struct(name, t, p)}" for p in problems) + " end"
+        for name, t, problems in checks
+        if problems
     )
+    texts.append(f"{_first_cell_sql(raw)} as _first_cell")
+    key_text = f'"_t_{key}"'
+    extra = [f"{_summary_sql(key_text)} as _summary"]
+    if res.version_index is not None:
+        vt = "_version_text"
+        texts.append(f"{_cell(res.version_index, mapping, q)} as {vt}")
+        number = f"try_cast(replace({vt}, ',', '') as double)"
+        stamp = timestamp_sql(vt, mapping.version_format(), workbook, settings, mapping, q)
+        extra += [vt, f"case when isfinite({number}) then {number} end as _version_num", f"{stamp} as _version_ts"]
+    else:
+        extra += ["null::varchar as _version_text", "null::double as _version_num", "null::timestamp as _version_ts"]
     names = ", ".join(f'"{c.name}"' for c in cols)
     # a CSV file's rows carry no row number: its rowid in `out` gives it (readers.materialise)
     row_number = "" if raw.is_csv else "_row_number, "
@@ -204,6 +325,7 @@ def validate_sql(raw: RawTable, res: Resolved, settings: Settings, mapping: Mapp
         f"typed as (select *, {', '.join(typed)} from texts), "
         f"checked as (select *, coalesce({structs}) as err from typed) "
         f"select {row_number}{names}, err.column as _err_column, err.value as _err_value, "
-        f"err.reason as _err_reason from checked"
+        f"err.reason as _err_reason, err.code as _err_code, err.params as _err_params, {', '.join(extra)} "
+        "from checked"
     )
     return sql, q.params | raw.params

@@ -18,7 +18,9 @@ final as (
         record_key,
         "column",
         value,
-        reason
+        reason,
+        reason_code,
+        reason_params
     from rejected_rows
 
 )

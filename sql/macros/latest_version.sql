@@ -43,4 +43,3 @@
         } <> superseded.latest
     where records.{{ key }} is not null
 {%- endmacro %}
-

@@ -15,7 +15,7 @@ from pipelines import ingest
 from pipelines.build import BuildError, build
 from pipelines.settings import data_dir, load_settings
 
-ident, f = st.session_state.get("ident"), st.session_state.get("filters")
+ident, scope = st.session_state.get("ident"), st.session_state["filters"].scope
 viewer = st.session_state.get("viewer")
 admin = viewer is not None and viewer.has_role("admin")
 settings = load_settings()
@@ -129,12 +129,12 @@ ui.table(
 
 # ---------------------------------------------------------------- load history
 st.subheader(t("load_history"))
-history = data.load_history(ident, f.scope)
+history = data.load_history(ident, scope)
 ui.table(history, "load_files", "load_history_table")
 
 # ---------------------------------------------------------------- rejected rows
 st.subheader(t("rejected_rows"))
-summary = data.rejected_summary(ident, f.scope)
+summary = data.rejected_summary(ident, scope)
 if summary.empty:
     ui.empty(t("no_rejects"))
 else:
@@ -155,5 +155,5 @@ else:
         t("file"), [None] + files, key="rej_file", format_func=lambda v: everything if v is None else v
     )
     reason = c3.text_input(t("reason_contains"), key="rej_reason")
-    rows = data.rejected_rows(ident, f.scope, source, file_name, reason or None)
+    rows = data.rejected_rows(ident, scope, source, file_name, reason or None)
     ui.table(rows, "rejected_rows", "rejected_rows_table")

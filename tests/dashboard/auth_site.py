@@ -109,3 +109,10 @@ def texts(at: AppTest) -> list[str]:
         else:
             out.append(json.dumps(MessageToDict(proto), ensure_ascii=False))
     return out
+
+
+def frame_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The one table drawn with a column headed `column`."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
+    return found[0]

@@ -76,7 +76,7 @@ def _notice() -> None:
         st.info(t(notice))
 
 
-def _signed_in_as(settings: Settings, found: Viewer, on_sign_out: Callable[[], None]) -> None:
+def _signed_in_as(found: Viewer, on_sign_out: Callable[[], None]) -> None:
     roles = "、".join(t(f"role_{r}") for r in sorted(found.roles))
     st.sidebar.text(t("auth_signed_in_as", name=found.name, roles=roles))  # a name is text, never markup
     st.sidebar.button(t("auth_sign_out"), key="auth_sign_out", on_click=on_sign_out)
@@ -98,14 +98,16 @@ def _local(settings: Settings) -> Viewer:
             entry = accounts.load_users(auth.users_file).get(name)
         except accounts.AccountsError:
             _unavailable()
-        if entry is None or entry.disabled:  # disabled or removed while signed in
-            _end(settings, name, entry.roles if entry else None, "account_disabled", "auth_ended")
+        if entry is None:  # removed while signed in
+            _end(settings, name, None, "account_removed", "auth_ended")
+        elif entry.disabled:
+            _end(settings, name, entry.roles, "account_disabled", "auth_ended")
         elif signin.session_expired(st.session_state.get("auth_last_seen"), now, auth.idle_minutes):
             _end(settings, name, entry.roles, "idle", "auth_expired")
         else:
             st.session_state["auth_last_seen"] = now
             found = signin.viewer_of(entry)  # roles and departments as the users file says now
-            _signed_in_as(settings, found, lambda: _end(settings, found.name, found.roles, "signed_out", None))
+            _signed_in_as(found, lambda: _end(settings, found.name, found.roles, "signed_out", None))
             return found
     _form(settings)
     st.stop()
@@ -193,5 +195,5 @@ def _oidc(settings: Settings) -> Viewer:
         activity.forget(found.name)
         st.logout()
 
-    _signed_in_as(settings, found, sign_out)
+    _signed_in_as(found, sign_out)
     return found

@@ -1,6 +1,8 @@
-"""Roles, scope and personal data (SPEC §9). In mode none the local user has the role set by
+"""Roles, pages, scope and personal data (SPEC §9). In mode none the local user has the role set by
 `auth.default_role` (default admin: the embedded app on one's own machine); contact details, and
-phone numbers and e-mails inside free text, are masked for every role but customer_service and admin."""
+phone numbers and e-mails inside free text, are masked for every role but customer_service and admin.
+The queries apply a viewer's scope and masking (dashboard.data.scope); the router shows a viewer the
+pages of their roles."""
 
 from __future__ import annotations
 
@@ -8,11 +10,21 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pipelines.settings import ROLES, load_settings
+from pipelines.settings import ROLES
 
 UNMASKED_ROLES = {"customer_service", "admin"}
 # Roles that see every department; department_manager alone is scoped to the user's departments.
 ALL_DEPARTMENTS_ROLES = {"admin", "management", "quality", "customer_service"}
+# The dashboard's pages (url paths, in navigation order) and those each role may open (SPEC §9).
+# Satisfaction and costs hold no department's rows, so a department manager has nothing there.
+PAGES = ("overview", "departments", "trends", "complaints", "satisfaction", "costs", "data")
+ROLE_PAGES = {
+    "admin": PAGES,
+    "management": ("overview", "departments", "trends", "complaints", "satisfaction", "costs"),
+    "department_manager": ("overview", "departments", "trends", "complaints"),
+    "quality": ("complaints",),
+    "customer_service": ("satisfaction",),
+}
 
 
 @dataclass(frozen=True)
@@ -50,14 +62,11 @@ class Viewer:
     def has_role(self, role: str) -> bool:
         return role in self.roles
 
-
-def roles() -> set[str]:
-    auth = load_settings().auth
-    return {auth.default_role}
-
-
-def may_see_contacts() -> bool:
-    return bool(roles() & UNMASKED_ROLES)
+    @property
+    def pages(self) -> tuple[str, ...]:
+        """The pages this viewer may open: those of each of their roles, in navigation order."""
+        mine = {page for role in self.roles for page in ROLE_PAGES[role]}
+        return tuple(page for page in PAGES if page in mine)
 
 
 def mask_phone(value: str | None) -> str | None:
@@ -114,10 +123,9 @@ def mask_text(value: str | None) -> str | None:
     return _TEXT_PATTERN.sub(_mask_match, value)
 
 
-def contacts(df, name="contact_name", phone="contact_phone", email="contact_email", viewer: Viewer | None = None):
-    """A copy of a table with contact columns masked unless the viewer (default: the local user)
-    may see them."""
-    if viewer.may_see_contacts if viewer is not None else may_see_contacts():
+def contacts(df, viewer: Viewer, name="contact_name", phone="contact_phone", email="contact_email"):
+    """A copy of a table with contact columns masked unless the viewer may see them."""
+    if viewer.may_see_contacts:
         return df
     out = df.copy()
     for col, fn in ((name, mask_name), (phone, mask_phone), (email, mask_email)):

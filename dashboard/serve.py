@@ -2,7 +2,8 @@
 dashboard/streamlit_app.py [options]` with the app's modules (pandas, scipy.stats, plotly, DuckDB)
 imported and plotly's figure code warmed before the server takes its first visitor, so that the
 first page a user opens is not also the one that pays ~2 s of imports (`make run` and the browser
-tests use it)."""
+tests use it). The hardening of SPEC §9 goes on the command line from the settings (options), as
+.streamlit/config.toml cannot depend on the auth mode."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ def preload() -> None:
             charts,
             data,
             export,
+            gate,
             i18n,
             sidebar,
             stats,
@@ -66,11 +68,26 @@ def preload() -> None:
     atexit.register(gc.unfreeze)  # collectable again at exit, or nanobind (DuckDB) reports leaks
 
 
+def options(mode: str, argv: list[str]) -> list[str]:
+    """Streamlit options for auth mode `mode` ahead of the caller's `argv`: XSRF protection always;
+    with sign-in on, no error details (a traceback names files and values); in mode none, served on
+    127.0.0.1 only unless `argv` names an address."""
+    out = ["--server.enableXsrfProtection", "true"]
+    if mode != "none":
+        out += ["--client.showErrorDetails", "none"]
+    elif not any(a == "--server.address" or a.startswith("--server.address=") for a in argv):
+        out += ["--server.address", "127.0.0.1"]
+    return out + list(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
     from streamlit.web import cli
 
+    from pipelines.settings import load_settings
+
+    mode = load_settings().auth.mode
     preload()
-    sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
+    sys.argv = ["streamlit", "run", str(APP), *options(mode, sys.argv[1:] if argv is None else argv)]
     return cli.main()
 
 

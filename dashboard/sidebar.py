@@ -52,13 +52,14 @@ def _last_complete(options: list[date], kind: str, as_of) -> int:
     return len(options) - 1
 
 
-def filters(ident: tuple | None) -> data.Filters:
-    """Build the filter widgets (initialised from the URL once) and return the selection."""
+def filters(ident: tuple | None, scope: data.Scope) -> data.Filters:
+    """Build the filter widgets (initialised from the URL once) and return the selection, in the
+    viewer's `scope`: the choices offered are the scope's, and every query reads the scope from it."""
     if ident is None:
-        return data.Filters()
-    months = data.periods(ident)
+        return data.Filters(scope=scope)
+    months = data.periods(ident, scope)
     if months.empty:
-        return data.Filters()
+        return data.Filters(scope=scope)
     st.sidebar.subheader(t("filters"))
     months["month"] = pd.to_datetime(months["month"]).dt.date
     quarter_of = dict(zip(months["month"], months["quarter"], strict=True))
@@ -97,7 +98,7 @@ def filters(ident: tuple | None) -> data.Filters:
     end = hi
     if kind == "quarter":  # the last month of the end quarter
         end = max(m for m in months["month"] if quarter_of[m] == quarter_of[hi])
-    values = data.dimension_values(ident)
+    values = data.dimension_values(ident, scope)
     dims = []
     for dim, short in PARAM.items():
         wkey = f"dim_{dim}"
@@ -108,7 +109,7 @@ def filters(ident: tuple | None) -> data.Filters:
         chosen = st.sidebar.multiselect(t(dim), values[dim], key=wkey, format_func=fmt, placeholder=t("all"))
         st.session_state["_" + wkey] = list(chosen)
         dims.append((dim, tuple(chosen)))
-    f = data.Filters(kind=kind, start=lo, end=end, dims=tuple(dims))
+    f = data.Filters(kind=kind, start=lo, end=end, dims=tuple(dims), scope=scope)
     _write_url(f, labels[lo], labels[hi])
     return f
 

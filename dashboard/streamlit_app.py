@@ -1,4 +1,5 @@
-"""Router and shared frame of the dashboard: language, filters, header with as-of and freshness."""
+"""Router and shared frame of the dashboard: language, the sign-in gate, the pages of the viewer's
+roles, filters in the viewer's scope, header with as-of and freshness."""
 
 from __future__ import annotations
 
@@ -9,20 +10,38 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run` puts only dashboard/ on the path
 
-from dashboard import data, sidebar  # noqa: E402
+from dashboard import data, gate, sidebar  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
+from pipelines.settings import load_settings  # noqa: E402
 
 st.set_page_config(page_title="售后服务质量 · After-sales quality", layout="wide")
 
 sidebar.language_picker()
+settings = load_settings()
+viewer = gate.viewer(settings)  # with sign-in on, draws the sign-in and stops until someone is signed in
+
+SCRIPTS = {
+    "overview": "app_pages/overview.py",
+    "departments": "app_pages/departments.py",
+    "trends": "app_pages/trends.py",
+    "complaints": "app_pages/complaints/complaints.py",
+    "satisfaction": "app_pages/satisfaction/satisfaction.py",
+    "costs": "app_pages/costs.py",
+    "data": "app_pages/data_admin.py",
+}
+
+
+def not_permitted() -> None:
+    """What a page the viewer's roles may not open says to a URL that names it."""
+    st.error(t("not_permitted"))
+
+
+# A page the viewer may not open is out of the navigation; its URL still resolves, to not_permitted.
 PAGES = [
-    st.Page("app_pages/overview.py", title=t("page_overview"), url_path="overview", default=True),
-    st.Page("app_pages/departments.py", title=t("page_departments"), url_path="departments"),
-    st.Page("app_pages/trends.py", title=t("page_trends"), url_path="trends"),
-    st.Page("app_pages/complaints/complaints.py", title=t("page_complaints"), url_path="complaints"),
-    st.Page("app_pages/satisfaction/satisfaction.py", title=t("page_satisfaction"), url_path="satisfaction"),
-    st.Page("app_pages/costs.py", title=t("page_costs"), url_path="costs"),
-    st.Page("app_pages/data_admin.py", title=t("page_data"), url_path="data"),
+    st.Page(script, title=t(f"page_{name}"), url_path=name, default=name == viewer.pages[0])
+    if name in viewer.pages
+    else st.Page(not_permitted, title=t(f"page_{name}"), url_path=name, visibility="hidden")
+    for name, script in SCRIPTS.items()
 ]
 page = st.navigation(PAGES)
 
@@ -33,7 +52,7 @@ if missing:
     st.stop()
 st.session_state["ident"] = ident
 try:
-    st.session_state["filters"] = sidebar.filters(ident)
+    st.session_state["filters"] = sidebar.filters(ident, data.Scope.of(viewer))
 
     st.title(t("app_title"))
     if ident is None:

@@ -1,5 +1,6 @@
 """Data (数据): upload through the CLI's pipeline, load history, rejected rows, rebuild, freshness
-(SPEC §7.7). File names and values are user text: shown in tables only, never as markup."""
+and the audit trail (SPEC §7.7, §9: administrators only; uploads and rebuilds are audited). File
+names and values are user text: shown in tables only, never as markup."""
 
 import tempfile
 from datetime import datetime, time
@@ -8,19 +9,21 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, data, ui
+from dashboard import data, gate, ui
 from dashboard.i18n import t
 from pipelines import ingest
 from pipelines.build import BuildError, build
 from pipelines.settings import data_dir, load_settings
 
-ident = st.session_state.get("ident")
+ident, scope = st.session_state.get("ident"), st.session_state["filters"].scope
+viewer = st.session_state.get("viewer")
+admin = viewer is not None and viewer.has_role("admin")
 settings = load_settings()
 st.header(t("page_data"))
 
 # ---------------------------------------------------------------- upload
 st.subheader(t("upload"))
-if "admin" not in access.roles():
+if not admin:
     st.info(t("upload_admin_only"))
 else:
     files = st.file_uploader(
@@ -42,6 +45,11 @@ else:
                 bar.progress(i / max(n, 1), text=t("upload_file_progress", i=i + 1, n=n, name=name))
 
             result = ingest.run(paths, settings, data_dir(), progress=progress)
+        gate.recorder("upload", ", ".join(r.file_name for r in result.files))(
+            committed=result.committed,
+            refused=result.refused,
+            files=[{"file": r.file_name, "status": r.status, "rows_accepted": r.rows_accepted} for r in result.files],
+        )
         bar.progress(1.0, text=t("upload_done"))
         st.session_state["upload_result"] = pd.DataFrame(
             [
@@ -60,7 +68,8 @@ else:
         if result.committed:
             try:
                 with st.spinner(t("rebuilding")):
-                    build(data_dir(), settings)
+                    info = build(data_dir(), settings)
+                gate.recorder("rebuild", f"as of {info['as_of']}")(as_of=str(info["as_of"]), after="upload")
                 st.success(t("upload_built"))
             except BuildError as exc:
                 st.error(t("build_failed") + " " + str(exc))
@@ -73,7 +82,7 @@ else:
 
 # ---------------------------------------------------------------- rebuild with a chosen as-of
 st.subheader(t("rebuild"))
-if "admin" in access.roles():
+if admin:
     c1, c2, c3 = st.columns([1, 1, 1])
     day = c1.date_input(t("as_of"), key="rebuild_date")
     at = c2.time_input(t("as_of_time"), value=time(0, 0), key="rebuild_time")
@@ -81,9 +90,22 @@ if "admin" in access.roles():
         try:
             with st.spinner(t("rebuilding")):
                 info = build(data_dir(), settings, datetime.combine(day, at))
+            gate.recorder("rebuild", f"as of {info['as_of']}")(as_of=str(info["as_of"]))
             st.success(t("rebuilt", as_of=str(info["as_of"])))
         except BuildError as exc:
             st.error(t("build_failed") + " " + str(exc))
+
+if not admin:
+    st.stop()
+
+# ---------------------------------------------------------------- audit trail
+st.subheader(t("audit_trail"))
+st.caption(t("audit_trail_caption"))
+trail = gate.trail(settings).latest()
+if trail.empty:
+    ui.empty()
+else:
+    ui.table(trail.rename(columns=lambda c: t(f"audit_{c}")), "audit_trail", "audit_trail_table")
 
 if ident is None:
     ui.empty(t("no_warehouse"))
@@ -107,12 +129,12 @@ ui.table(
 
 # ---------------------------------------------------------------- load history
 st.subheader(t("load_history"))
-history = data.load_history(ident)
+history = data.load_history(ident, scope)
 ui.table(history, "load_files", "load_history_table")
 
 # ---------------------------------------------------------------- rejected rows
 st.subheader(t("rejected_rows"))
-summary = data.rejected_summary(ident)
+summary = data.rejected_summary(ident, scope)
 if summary.empty:
     ui.empty(t("no_rejects"))
 else:
@@ -133,5 +155,5 @@ else:
         t("file"), [None] + files, key="rej_file", format_func=lambda v: everything if v is None else v
     )
     reason = c3.text_input(t("reason_contains"), key="rej_reason")
-    rows = data.rejected_rows(ident, source, file_name, reason or None)
+    rows = data.rejected_rows(ident, scope, source, file_name, reason or None)
     ui.table(rows, "rejected_rows", "rejected_rows_table")

@@ -49,7 +49,7 @@ else:
 tag = end_quarter if scope == "end" else f"{fp.start:%Y%m}-{fp.end:%Y%m}"  # file names of the downloads
 st.caption(t("dept_period_shown", label=label, lo=f"{fp.start:%Y-%m}", hi=f"{fp.end:%Y-%m}"))
 
-settings = data.kpi_settings(ident)
+settings = data.kpi_settings(ident, f)
 names = ui.kpi_names(settings)
 by_quarter = data.kpi_rates(ident, fp, "quarter")
 totals = by_quarter.groupby("kpi", as_index=False)[["successes", "n"]].sum()

@@ -19,7 +19,7 @@ if ident is None or f is None or f.start is None:
     ui.empty()
     st.stop()
 
-settings = data.kpi_settings(ident)
+settings = data.kpi_settings(ident, f)
 names = ui.kpi_names(settings)
 all_kpis = list(settings["kpi"])
 chosen = st.multiselect(

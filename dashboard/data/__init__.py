@@ -1,7 +1,8 @@
 """Every query the dashboard and the reports run (SPEC §7, STYLE): read-only, values bound as
 parameters, cached with bounds and keyed on the identity of the warehouse file. The only SQL of
 the dashboard lives in this package: connection (the warehouse, its connections and runners),
-filters (the selection as a WHERE clause) and one module per subject: kpis, complaints,
+filters (the selection as a WHERE clause), scope (what the viewer may see, SPEC §9: every query
+applies it) and one module per subject: kpis, complaints,
 satisfaction, costs and admin (the warehouse's own state).
 
 Callers use ``from dashboard import data`` and ``data.<question>(ident, ...)``; the names below
@@ -56,11 +57,15 @@ from dashboard.data.satisfaction import (
     survey_monthly,
     survey_response_times,
 )
+from dashboard.data.scope import EVERYTHING, Scope, Unscoped
 
 __all__ = [
     "BREAKDOWNS",
     "DIMENSIONS",
+    "EVERYTHING",
     "Filters",
+    "Scope",
+    "Unscoped",
     "WarehouseMismatch",
     "capa_effect",
     "capa_status_counts",

@@ -1,6 +1,6 @@
 """The warehouse's own state (SPEC §2, §7.7): the relations this version reads, build time and
-as-of, freshness, load history and rejected rows, and the periods and dimension values that the
-sidebar offers."""
+as-of, freshness, load history and rejected rows (administrators only), and the periods and
+dimension values that the sidebar offers (those of the viewer's scope)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import streamlit as st
 
 from dashboard.data import connection
 from dashboard.data.connection import CACHE
-from dashboard.data.filters import DIMENSIONS
+from dashboard.data.filters import DIMENSIONS, Filters, where
+from dashboard.data.scope import Scope, require_admin
 
 # The relations the dashboard and the reports read. A warehouse built by an older version of the
 # app may lack some: it is then named as out of date instead of failing on the first query.
@@ -58,25 +59,35 @@ def meta(ident: tuple) -> dict:
     return row.to_dict()
 
 
-@st.cache_data(**CACHE)
-def periods(ident: tuple) -> pd.DataFrame:
-    """Months with settled events (and their quarters), oldest first."""
-    return connection.run(ident, "select distinct month, quarter from kpi_cube order by month")
+def _scoped(scope: Scope | None) -> tuple[str, list]:
+    return where(Filters(scope=scope), "kpi_cube", month=None, dims=())
 
 
 @st.cache_data(**CACHE)
-def dimension_values(ident: tuple) -> dict[str, list[str]]:
-    """The values each sidebar dimension can take."""
+def periods(ident: tuple, scope: Scope | None) -> pd.DataFrame:
+    """Months with settled events in the scope (and their quarters), oldest first."""
+    where, params = _scoped(scope)
+    return connection.run(ident, f"select distinct month, quarter from kpi_cube where {where} order by month", params)
+
+
+@st.cache_data(**CACHE)
+def dimension_values(ident: tuple, scope: Scope | None) -> dict[str, list[str]]:
+    """The values each sidebar dimension takes on the scope's events (a department manager is not
+    offered another department's)."""
+    where, params = _scoped(scope)
     out = {}
     for dim in DIMENSIONS:
-        df = connection.run(ident, f"select distinct {dim} as v from kpi_cube where {dim} is not null order by v")
+        df = connection.run(
+            ident, f"select distinct {dim} as v from kpi_cube where {where} and {dim} is not null order by v", params
+        )
         out[dim] = df["v"].tolist()
     return out
 
 
 @st.cache_data(**CACHE)
-def load_history(ident: tuple, limit: int = 500) -> pd.DataFrame:
-    """The load_files table, newest first."""
+def load_history(ident: tuple, scope: Scope | None, limit: int = 500) -> pd.DataFrame:
+    """The load_files table, newest first (administrators only)."""
+    require_admin(scope)
     return connection.run(
         ident, "select * from load_files order by loaded_at desc, load_id desc, file_name limit ?", [limit]
     )
@@ -84,9 +95,16 @@ def load_history(ident: tuple, limit: int = 500) -> pd.DataFrame:
 
 @st.cache_data(**CACHE)
 def rejected_rows(
-    ident: tuple, source: str | None = None, file_name: str | None = None, reason: str | None = None, limit: int = 5000
+    ident: tuple,
+    scope: Scope | None,
+    source: str | None = None,
+    file_name: str | None = None,
+    reason: str | None = None,
+    limit: int = 5000,
 ) -> pd.DataFrame:
-    """Rejected input rows with their reasons, filtered by source, file and reason text."""
+    """Rejected input rows with their reasons, filtered by source, file and reason text
+    (administrators only: a rejected value may be anyone's phone number)."""
+    require_admin(scope)
     clauses, params = ["true"], []
     if source:
         clauses.append("source = ?")
@@ -106,8 +124,9 @@ def rejected_rows(
 
 
 @st.cache_data(**CACHE)
-def rejected_summary(ident: tuple) -> pd.DataFrame:
-    """Rejected rows counted by source, file and reason."""
+def rejected_summary(ident: tuple, scope: Scope | None) -> pd.DataFrame:
+    """Rejected rows counted by source, file and reason (administrators only)."""
+    require_admin(scope)
     return connection.run(
         ident,
         "select source, file_name, reason, count(*) as rows from rejected_rows "

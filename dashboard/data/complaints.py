@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard.data import connection
 from dashboard.data.connection import CACHE
 from dashboard.data.filters import Filters, where
+from dashboard.data.scope import masked, resolve
 
 SEVERITY_ORDER = "case severity when 'serious' then 0 when 'general' then 1 else 2 end"
 
@@ -20,7 +21,7 @@ COMPLAINT_KPIS = ("complaint_satisfaction", "complaint_closure_timeliness", "cap
 
 
 def _complaint_summary(run, f: Filters) -> dict:
-    clause, params = where(f)
+    clause, params = where(f, "complaints")
     row = run(
         f"""
         select count(*) as complaints, count(root_cause_category) as with_root_cause,
@@ -34,7 +35,7 @@ def _complaint_summary(run, f: Filters) -> dict:
 
 
 def _complaint_pareto(run, f: Filters) -> pd.DataFrame:
-    clause, params = where(f)
+    clause, params = where(f, "complaints")
     return run(
         f"""
         with counts as (
@@ -55,7 +56,7 @@ def _complaint_pareto(run, f: Filters) -> pd.DataFrame:
 
 
 def _complaint_matrix(run, f: Filters) -> pd.DataFrame:
-    clause, params = where(f)
+    clause, params = where(f, "complaints")
     return run(
         f"""
         select category, coalesce(responsible_department, '') as department, count(*) as complaints
@@ -65,7 +66,7 @@ def _complaint_matrix(run, f: Filters) -> pd.DataFrame:
 
 
 def _complaint_severity(run, f: Filters) -> pd.DataFrame:
-    clause, params = where(f)
+    clause, params = where(f, "complaints")
     return run(
         f"""
         select month, severity, count(*) as complaints
@@ -75,28 +76,32 @@ def _complaint_severity(run, f: Filters) -> pd.DataFrame:
 
 
 def _complaint_rate(run, f: Filters) -> pd.DataFrame:
-    if not f.has_dims:  # the complaint_rate_monthly mart has the same definition
-        clause, params = where(f, dims=())
+    # the complaint_rate_monthly mart has the same definition; a rate over tickets, which belong to
+    # no department, is nobody's: a viewer scoped to departments reads the mart and gets no rows
+    if not f.has_dims or resolve(f.scope).departments is not None:
+        clause, params = where(f, "complaint_rate_monthly", dims=())
         return run(
             f"""select month, complaints, tickets from complaint_rate_monthly where {clause}
                        order by month""",
             params,
         )
-    clause, params = where(f)
+    clause, params = where(f, "complaints")
+    ticket_clause, ticket_params = where(f, "tickets")
     return run(
         f"""
         with c as (select month, count(*) as complaints from complaints where {clause} group by all),
-             k as (select month, count(*) as tickets from tickets where not is_cancelled and {clause} group by all)
+             k as (select month, count(*) as tickets from tickets where not is_cancelled and {ticket_clause}
+                   group by all)
         select coalesce(k.month, c.month) as month, coalesce(c.complaints, 0) as complaints,
                coalesce(k.tickets, 0) as tickets
         from k full outer join c on c.month = k.month
         order by month""",
-        params + params,
+        params + ticket_params,
     )
 
 
 def _open_complaints(run, f: Filters, limit: int) -> pd.DataFrame:
-    clause, params = where(f, month=None)
+    clause, params = where(f, "complaints", month=None)
     return run(
         f"""
         select complaint_id, received_at, severity, category, is_overdue, due_at,
@@ -105,11 +110,11 @@ def _open_complaints(run, f: Filters, limit: int) -> pd.DataFrame:
         from complaints where {clause} and is_open
         order by {SEVERITY_ORDER}, is_overdue desc, due_at, complaint_id limit ?""",
         params + [limit],
-    )
+    ).pipe(masked, f.scope)
 
 
 def _capa_status_counts(run, f: Filters) -> pd.DataFrame:
-    clause, params = where(f)
+    clause, params = where(f, "complaints")
     return run(
         f"""
         select capa_status, count(*) as complaints
@@ -119,8 +124,8 @@ def _capa_status_counts(run, f: Filters) -> pd.DataFrame:
 
 
 def _capa_effect(run, f: Filters) -> pd.DataFrame:
-    period, p1 = where(f, month="cast(date_trunc('month', e.capa_done_at) as date)", dims=())
-    dims, p2 = where(f, month=None, alias="c")
+    period, p1 = where(f, "capa_effect", month="cast(date_trunc('month', e.capa_done_at) as date)", dims=(), alias="e")
+    dims, p2 = where(f, "complaints", month=None, alias="c")
     join = "join complaints c on c.complaint_id = e.complaint_id" if f.has_dims else ""
     return run(
         f"""
@@ -132,12 +137,12 @@ def _capa_effect(run, f: Filters) -> pd.DataFrame:
         where {period} and {dims if f.has_dims else "true"}
         order by e.capa_done_at desc, e.complaint_id limit 5000""",
         p1 + (p2 if f.has_dims else []),
-    )
+    ).pipe(masked, f.scope)
 
 
 def _complaint_close_times(run, f: Filters, by: str) -> pd.DataFrame:
     assert by in ("month", "category")
-    clause, params = where(f)
+    clause, params = where(f, "complaints")
     return run(
         f"""
         select {by} as grp, count(*) as n, avg(days_to_close) as mean,
@@ -150,7 +155,7 @@ def _complaint_close_times(run, f: Filters, by: str) -> pd.DataFrame:
 
 
 def _recurring_causes(run, f: Filters, limit: int) -> pd.DataFrame:
-    clause, params = where(f, alias="c")
+    clause, params = where(f, "complaints", alias="c")
     return run(
         f"""
         select c.root_cause_category, s.name_zh, c.product_model, count(*) as complaints,
@@ -164,7 +169,7 @@ def _recurring_causes(run, f: Filters, limit: int) -> pd.DataFrame:
 
 
 def _complaint_list(run, f: Filters, by: str | None, value, limit: int) -> pd.DataFrame:
-    clause, params = where(f)
+    clause, params = where(f, "complaints")
     if by:
         assert by in COMPLAINT_LIST_BY
         clause += f" and {by} is not distinct from ?"
@@ -178,13 +183,14 @@ def _complaint_list(run, f: Filters, by: str | None, value, limit: int) -> pd.Da
         from complaints where {clause}
         order by received_at desc, complaint_id limit ?""",
         params + [limit],
-    )
+    ).pipe(masked, f.scope)
 
 
 def _kpi_totals(run, f: Filters, kpis: tuple[str, ...]) -> pd.DataFrame:
     """Settings of `kpis` (settings order) with their successes and events summed over the filtered
     range from kpi_cube; successes / n are 0 for a KPI without events."""
-    clause, params = where(f)
+    clause, params = where(f, "kpi_cube")
+    owned, owned_params = where(f, "settings_kpi", month=None, dims=(), alias="k")
     return run(
         f"""
         with e as (select kpi, sum(successes)::bigint as successes, sum(events)::bigint as n
@@ -192,8 +198,8 @@ def _kpi_totals(run, f: Filters, kpis: tuple[str, ...]) -> pd.DataFrame:
         select k.kpi, k.owner_department, k.target, k.weight, k.name_zh, k.name_en, k.sort_order,
                coalesce(e.successes, 0) as successes, coalesce(e.n, 0) as n
         from settings_kpi k left join e on e.kpi = k.kpi
-        where k.kpi in (select unnest(?::varchar[])) order by k.sort_order""",
-        params + [list(kpis), list(kpis)],
+        where k.kpi in (select unnest(?::varchar[])) and {owned} order by k.sort_order""",
+        params + [list(kpis), list(kpis)] + owned_params,
     )
 
 

@@ -32,7 +32,7 @@ def service_costs(ident: tuple, f: Filters) -> pd.DataFrame:
     """Month × ticket type after-sales statistics: the service_costs_monthly mart when no dimension
     filter is set, else the same columns from the tickets mart grouped in SQL."""
     if not f.has_dims:
-        clause, params = where(f, dims=())
+        clause, params = where(f, "service_costs_monthly", dims=())
         return connection.run(
             ident,
             f"""
@@ -45,7 +45,7 @@ def service_costs(ident: tuple, f: Filters) -> pd.DataFrame:
             params,
         )
     period, p1 = ts_range(f, "coalesce(resolved_at, reported_at)")
-    dims, p2 = where(f, month=None)
+    dims, p2 = where(f, "tickets", month=None)
     return connection.run(
         ident,
         f"""
@@ -69,7 +69,7 @@ def service_costs(ident: tuple, f: Filters) -> pd.DataFrame:
 def cost_tickets(ident: tuple, f: Filters, month, ticket_type: str | None = None, limit: int = 5000) -> pd.DataFrame:
     """The non-cancelled tickets of one cost month (and ticket type) under the dimension filters,
     highest total cost first (picked on a few columns, then only those read in full)."""
-    clause, params = where(f, month=None)
+    clause, params = where(f, "tickets", month=None)
     # the month as a range on the timestamps (prunable), and reported_at can never be later than it
     clause += (
         " and coalesce(resolved_at, reported_at) >= ?::date"

@@ -1,22 +1,28 @@
-"""The sidebar's selection as the queries receive it (Filters), and as SQL: a WHERE clause of the
-period and dimension filters with its parameters, never formatted values (STYLE)."""
+"""The sidebar's selection as the queries receive it (Filters, with the viewer's scope inside), and
+as SQL: a WHERE clause of the scope, the period and the dimension filters with its parameters, never
+formatted values (STYLE)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
+from dashboard.data.scope import Scope, clause
+
 DIMENSIONS = ("region", "service_center", "product_line", "customer_tier", "channel")
 
 
 @dataclass(frozen=True)
 class Filters:
-    """The sidebar selection. start/end are first days of months; empty dimension tuples mean all."""
+    """The sidebar selection. start/end are first days of months; empty dimension tuples mean all.
+    `scope` is the viewer's (the sidebar sets it from the signed-in user); without one a query
+    answers only in auth mode none, for the local user."""
 
     kind: str = "quarter"  # month | quarter
     start: date | None = None
     end: date | None = None
     dims: tuple[tuple[str, tuple[str, ...]], ...] = field(default_factory=tuple)
+    scope: Scope | None = None
 
     def dim(self, name: str) -> tuple[str, ...]:
         return dict(self.dims).get(name, ())
@@ -27,16 +33,20 @@ class Filters:
 
 
 def where(
-    f: Filters, *, month: str | None = "month", dims: tuple[str, ...] = DIMENSIONS, alias: str = ""
+    f: Filters, table: str, *, month: str | None = "month", dims: tuple[str, ...] = DIMENSIONS, alias: str = ""
 ) -> tuple[str, list]:
-    """A WHERE clause (without the keyword) for the period and dimension filters, with its params."""
+    """A WHERE clause (without the keyword) on `table` (aliased `alias`) for the viewer's scope and
+    the period and dimension filters, with its params."""
     prefix = f"{alias}." if alias else ""
-    clauses, params = ["true"], []
+    clauses, params = clause(f.scope, table, alias)
+    clauses = ["true", *clauses]
+    if month and month.isidentifier():  # a column of the table, not an expression
+        month = prefix + month
     if month and f.start:
-        clauses.append(f"{prefix}{month} >= ?")
+        clauses.append(f"{month} >= ?")
         params.append(f.start)
     if month and f.end:
-        clauses.append(f"{prefix}{month} <= ?")
+        clauses.append(f"{month} <= ?")
         params.append(f.end)
     for dim in dims:
         values = f.dim(dim)

@@ -12,8 +12,10 @@ from dashboard.data.filters import DIMENSIONS, Filters, where
 
 
 @st.cache_data(**CACHE)
-def kpi_settings(ident: tuple) -> pd.DataFrame:
-    return connection.run(ident, "select * from settings_kpi order by sort_order")
+def kpi_settings(ident: tuple, f: Filters) -> pd.DataFrame:
+    """The configured KPIs the viewer's scope holds (a department manager: those their departments own)."""
+    clause, params = where(f, "settings_kpi", month=None, dims=())
+    return connection.run(ident, f"select * from settings_kpi where {clause} order by sort_order", params)
 
 
 @st.cache_data(**CACHE)
@@ -21,7 +23,7 @@ def kpi_rates(ident: tuple, f: Filters, grain: str = "quarter") -> pd.DataFrame:
     """Successes and events per period (month or quarter) and KPI under the filters.
     Rates and intervals are computed by the caller with dashboard.stats (SPEC §8)."""
     assert grain in ("month", "quarter")
-    clause, params = where(f)
+    clause, params = where(f, "kpi_cube", alias="e")
     return connection.run(
         ident,
         f"""
@@ -35,10 +37,14 @@ def kpi_rates(ident: tuple, f: Filters, grain: str = "quarter") -> pd.DataFrame:
 
 
 @st.cache_data(**CACHE)
-def scorecard(ident: tuple, quarter: str) -> pd.DataFrame:
-    """The published quarterly scorecard (unfiltered), composite row included."""
+def scorecard(ident: tuple, f: Filters, quarter: str) -> pd.DataFrame:
+    """The published quarterly scorecard (no dimension filter), composite row included, of the KPIs
+    in the viewer's scope (the composite row belongs to no department)."""
+    clause, params = where(f, "scorecard_quarterly", month=None, dims=())
     return connection.run(
-        ident, "select * from scorecard_quarterly where quarter = ? order by sort_order nulls first", [quarter]
+        ident,
+        f"select * from scorecard_quarterly where quarter = ? and {clause} order by sort_order nulls first",
+        [quarter, *params],
     )
 
 
@@ -53,7 +59,7 @@ def events(
     limit: int = 5000,
 ) -> pd.DataFrame:
     """The events behind a KPI number, failures first (drill-down)."""
-    clause, params = where(f)
+    clause, params = where(f, "kpi_events")
     clause += " and kpi = ?"
     params.append(kpi)
     if group:
@@ -82,7 +88,7 @@ def kpi_breakdown(ident: tuple, f: Filters, kpi: str, group: str, limit: int = 2
     """Successes and events of one KPI per unit of `group` (region, service centre, technician or
     product line) under the filters, largest units first; events without a value form the null unit."""
     assert group in BREAKDOWNS
-    clause, params = where(f)
+    clause, params = where(f, "kpi_events")
     return connection.run(
         ident,
         f"""
@@ -96,7 +102,7 @@ def kpi_breakdown(ident: tuple, f: Filters, kpi: str, group: str, limit: int = 2
 @st.cache_data(**CACHE)
 def department_failures(ident: tuple, f: Filters, department: str, limit: int = 5000) -> pd.DataFrame:
     """The failed events of the KPIs a department owns (kpi_events.owner_department), newest first."""
-    clause, params = where(f)
+    clause, params = where(f, "kpi_events")
     return connection.run(
         ident,
         f"""

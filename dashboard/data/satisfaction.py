@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard.data import connection
 from dashboard.data.connection import CACHE
 from dashboard.data.filters import DIMENSIONS, Filters, ts_range, where
+from dashboard.data.scope import masked
 
 SURVEY_DIMS = tuple(d for d in DIMENSIONS if d != "channel")
 
@@ -36,7 +37,7 @@ def _survey_groups(run, f: Filters, bys: tuple[str, ...]) -> dict[str, pd.DataFr
     """CSI and satisfaction counts per survey type and each of `bys` (month, customer_tier, all), one scan."""
     assert set(bys) <= {"month", "customer_tier", "all"}
     keys = [b for b in ("month", "customer_tier") if b in bys]
-    clause, params = where(f, dims=SURVEY_DIMS)
+    clause, params = where(f, "survey_responses", dims=SURVEY_DIMS)
     sets = ", ".join("(survey_type)" if b == "all" else f"({b}, survey_type)" for b in bys)
     df = run(
         f"""
@@ -65,7 +66,7 @@ def _survey_monthly(run, f: Filters) -> pd.DataFrame | None:
     """The csi_monthly mart rows of the period; None when a survey dimension filter is set."""
     if any(f.dim(d) for d in SURVEY_DIMS):
         return None
-    clause, params = where(f, dims=())
+    clause, params = where(f, "csi_monthly", dims=())
     return run(
         f"""
         select month, survey_type, responses, csi, scored_responses, rated_responses,
@@ -102,7 +103,7 @@ def _survey_item_overall(run, f: Filters, items: pd.DataFrame) -> dict[str, pd.D
     survey_item_cube mart."""
     if items.empty:
         return {}
-    clause, params = where(f, dims=SURVEY_DIMS)
+    clause, params = where(f, "survey_item_cube", dims=SURVEY_DIMS)
     long = run(
         f"""
         select survey_type, item, score, overall, cast(sum(responses) as bigint) as n
@@ -118,9 +119,9 @@ def _survey_item_overall(run, f: Filters, items: pd.DataFrame) -> dict[str, pd.D
 
 
 def _survey_coverage(run, f: Filters) -> pd.DataFrame:
-    rclause, rparams = where(f, dims=SURVEY_DIMS)
+    rclause, rparams = where(f, "survey_responses", dims=SURVEY_DIMS)
     period, p1 = ts_range(f, "resolved_at")
-    dims, p2 = where(f, month=None)
+    dims, p2 = where(f, "tickets", month=None)
     return run(
         f"""
         with r as (select month, count(*) as responses from survey_responses
@@ -135,7 +136,7 @@ def _survey_coverage(run, f: Filters) -> pd.DataFrame:
 
 
 def _survey_response_times(run, f: Filters) -> pd.DataFrame:
-    clause, params = where(f, dims=SURVEY_DIMS)
+    clause, params = where(f, "survey_responses", dims=SURVEY_DIMS)
     return run(
         f"""
         select survey_type, count(*) as responses, count(sent_at) as with_sent_at,
@@ -147,7 +148,7 @@ def _survey_response_times(run, f: Filters) -> pd.DataFrame:
 
 
 def _dissatisfied_responses(run, f: Filters, limit: int) -> pd.DataFrame:
-    clause, params = where(f, dims=SURVEY_DIMS)
+    clause, params = where(f, "survey_responses", dims=SURVEY_DIMS)
     return run(
         f"""
         select responded_at, survey_type, customer_id, customer_name, customer_tier, contact_name, contact_phone,
@@ -155,18 +156,18 @@ def _dissatisfied_responses(run, f: Filters, limit: int) -> pd.DataFrame:
         from survey_responses where {clause} and not is_satisfied
         order by responded_at desc, response_id limit ?""",
         params + [limit],
-    )
+    ).pipe(masked, f.scope)
 
 
 def _survey_comments(run, f: Filters, limit: int) -> pd.DataFrame:
-    clause, params = where(f, dims=SURVEY_DIMS)
+    clause, params = where(f, "survey_responses", dims=SURVEY_DIMS)
     return run(
         f"""
         select responded_at, survey_type, customer_name, customer_tier, overall, csi, comment, response_id
         from survey_responses where {clause} and comment is not null and trim(comment) <> ''
         order by responded_at desc, response_id limit ?""",
         params + [limit],
-    )
+    ).pipe(masked, f.scope)
 
 
 @st.cache_data(**CACHE)
@@ -262,7 +263,7 @@ def survey_response_times(ident: tuple, f: Filters) -> pd.DataFrame:
 @st.cache_data(**CACHE)
 def dissatisfied_responses(ident: tuple, f: Filters, limit: int = 2000) -> pd.DataFrame:
     """Filtered responses whose overall score is below the satisfied threshold (is_satisfied false),
-    latest first, with the customer's contact details (to be masked by the page, SPEC §9). The
+    latest first, with the customer's contact details (masked unless the scope may see them, SPEC §9). The
     latest rows are picked on a few columns first and only they are read in full."""
     return _dissatisfied_responses(connection.single(ident), f, limit)
 

@@ -1,5 +1,7 @@
 """Report downloads for the dashboard pages: the file is generated when the user clicks (Streamlit
-runs a callable `data` on a worker thread), in the page's language, with the page's filters."""
+runs a callable `data` on a worker thread), in the page's language, with the page's filters and the
+viewer's scope. The quarterly report lists dissatisfied customers and their comments, so each one
+made is written to the audit trail (SPEC §9); the monthly statistics hold no personal data."""
 
 from __future__ import annotations
 
@@ -9,9 +11,11 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from dashboard import gate
 from dashboard.data import Filters
 from dashboard.i18n import lang, t
 from dashboard.report import FORMATS, MIME, monthly_report, quarterly_report
+from dashboard.ui.tables import audited
 
 
 def _slug(f: Filters | None) -> str:
@@ -26,10 +30,13 @@ def quarterly_downloads(quarter: str, filters: Filters | None, key: str = "quart
     st.caption(t("rpt_download_caption", quarter=quarter))
     cols = st.columns([1, 1, 3])
     for col, fmt in zip(cols, FORMATS, strict=False):
+        name = f"service_quality_{quarter}{_slug(filters)}.{fmt}"
         col.download_button(
             t(f"rpt_download_{fmt}"),
-            data=partial(quarterly_report, quarter, fmt, lang(), filters),
-            file_name=f"service_quality_{quarter}{_slug(filters)}.{fmt}",
+            data=audited(
+                partial(quarterly_report, quarter, fmt, lang(), filters), gate.recorder("report", name, filters)
+            ),
+            file_name=name,
             mime=MIME[fmt],
             key=f"{key}_{fmt}",
             on_click="ignore",

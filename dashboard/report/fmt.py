@@ -75,7 +75,8 @@ def dim_value(dim: str, value: str) -> str:
 
 
 def filters_text(f: data.Filters | None) -> str:
-    """The dimension filters as one line ('区域：华北；渠道：电话'), or 'none' (SPEC §9: stated on the cover)."""
+    """The dimension filters as one line ('区域：华北；渠道：电话'), and the departments of a scoped
+    viewer, or 'none' (SPEC §9: stated on the cover)."""
     sep, join = ("；", "、") if lang() == "zh" else ("; ", ", ")
     colon = "：" if lang() == "zh" else ": "
     parts = [
@@ -83,6 +84,8 @@ def filters_text(f: data.Filters | None) -> str:
         for dim in data.DIMENSIONS
         if f is not None and f.dim(dim)
     ]
+    if f is not None and f.scope is not None and f.scope.departments is not None:
+        parts.append(f"{t('rpt_scope_departments')}{colon}{join.join(sorted(f.scope.departments)) or '—'}")
     return sep.join(parts) if parts else t("rpt_filters_none")
 
 

@@ -105,7 +105,8 @@ def build(month: str, filters: data.Filters | None = None, directory: str | Path
     """The workbook of `month` ('2026-10') under the dimension filters of `filters`."""
     first = parse_month(month)
     ident = open_warehouse(directory)
-    known = sorted({pd.Timestamp(m).date() for m in data.service_costs(ident, data.Filters(kind="month"))["month"]})
+    everything = data.Filters(kind="month", scope=filters.scope if filters else None)
+    known = sorted({pd.Timestamp(m).date() for m in data.service_costs(ident, everything)["month"]})
     if first not in known:
         lo, hi = (fmt.month(known[0]), fmt.month(known[-1])) if known else ("—", "—")
         raise ReportError(t("rpt_err_unknown_month", value=month, lo=lo, hi=hi))

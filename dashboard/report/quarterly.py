@@ -64,8 +64,11 @@ def open_warehouse(directory: str | Path | None) -> tuple:
 
 
 def scoped(filters: data.Filters | None, start: date, end: date, kind: str = "month") -> data.Filters:
-    """The page's dimension filters over the report's own period (the report decides the period)."""
-    return data.Filters(kind=kind, start=start, end=end, dims=filters.dims if filters else ())
+    """The page's dimension filters and the viewer's scope over the report's own period (the report
+    decides the period)."""
+    if filters is None:
+        return data.Filters(kind=kind, start=start, end=end)
+    return data.Filters(kind=kind, start=start, end=end, dims=filters.dims, scope=filters.scope)
 
 
 @dataclass
@@ -90,7 +93,7 @@ class Figures:
 def _kpi_table(ident: tuple, f: data.Filters, quarter: str, prev: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All configured KPIs with this quarter's rates (none when no events) and the change vs the
     previous quarter (Newcombe); also the raw quarterly rows of both quarters."""
-    settings = data.kpi_settings(ident)
+    settings = data.kpi_settings(ident, f)
     rates = data.kpi_rates(ident, f, "quarter")
     this = ui.with_rates(rates[rates["period"] == quarter])
     out = settings.merge(
@@ -148,7 +151,7 @@ def _trends(ident: tuple, filters: data.Filters | None, end: date, kpis: pd.Data
     """Per KPI: monthly p-chart points (Laney when overdispersed) with Western Electric flags and
     the Mann-Kendall trend, over the months with data in the TREND_MONTHS up to `end`."""
     start = add_months(end, -(TREND_MONTHS - 1))
-    months = [pd.Timestamp(m).date() for m in data.periods(ident)["month"]]
+    months = [pd.Timestamp(m).date() for m in data.periods(ident, filters.scope if filters else None)["month"]]
     months = [m for m in months if start <= m <= end]
     rates = data.kpi_rates(ident, scoped(filters, start, end), "month")
     rates["period"] = pd.to_datetime(rates["period"]).dt.date
@@ -212,10 +215,11 @@ def _satisfaction(ident: tuple, f: data.Filters) -> dict:
     }
 
 
-def check_quarter(ident: tuple, quarter: str) -> None:
-    """ReportError unless the warehouse has settled events in `quarter` (before any filter)."""
+def check_quarter(ident: tuple, quarter: str, scope: data.Scope | None = None) -> None:
+    """ReportError unless the warehouse has settled events in `quarter` (in the scope, before any
+    dimension filter)."""
     quarter_months(quarter)
-    known = sorted(data.periods(ident)["quarter"].unique())
+    known = sorted(data.periods(ident, scope)["quarter"].unique())
     if quarter not in known:
         lo, hi = (known[0], known[-1]) if known else ("—", "—")
         raise ReportError(t("rpt_err_unknown_quarter", value=quarter, lo=lo, hi=hi))
@@ -227,13 +231,13 @@ def gather(quarter: str, filters: data.Filters | None = None, directory: str | P
     and DuckDB works outside the GIL, so the report waits for the slowest group, not for their sum."""
     start, end = quarter_months(quarter)
     ident = open_warehouse(directory)
-    check_quarter(ident, quarter)
-    known = sorted(data.periods(ident)["quarter"].unique())
+    f = scoped(filters, start, end, "quarter")
+    check_quarter(ident, quarter, f.scope)
+    known = sorted(data.periods(ident, f.scope)["quarter"].unique())
     prev = quarter_of(add_months(start, -3))
     prev = prev if prev in known else None
     settings = load_settings()
-    kpi_settings = data.kpi_settings(ident)
-    f = scoped(filters, start, end, "quarter")
+    kpi_settings = data.kpi_settings(ident, f)
     both = scoped(filters, add_months(start, -3) if prev else start, end, "quarter")
     with ThreadPoolExecutor(max_workers=4) as pool:
         kpi_job = pool.submit(_kpi_table, ident, both, quarter, prev)

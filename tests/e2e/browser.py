@@ -34,12 +34,23 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(data: Path, port: int | None = None, script: Path | None = None):
+def served(
+    data: Path,
+    port: int | None = None,
+    script: Path | None = None,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    log: Path | None = None,
+    host: str = "127.0.0.1",
+):
     """The dashboard served as `make run` serves it, on the data directory (or another Streamlit
-    `script`, run as `streamlit run` runs it); yields the base URL and the server process."""
+    `script`, run as `streamlit run` runs it), with `env` added to the environment and `args` to
+    the command line, the server's stdout and stderr written to `log`; yields the base URL (on
+    `host`) and the server process."""
     port = port or free_port()
-    env = dict(os.environ, AFTERSALES_DATA=str(data), DO_NOT_TRACK="1")
+    env = dict(os.environ, AFTERSALES_DATA=str(data), DO_NOT_TRACK="1", **(env or {}))
     command = ["dashboard.serve"] if script is None else ["streamlit", "run", str(script)]
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 — closed below
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -51,13 +62,14 @@ def served(data: Path, port: int | None = None, script: Path | None = None):
             "true",
             "--browser.gatherUsageStats",
             "false",
+            *args,
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=out,
+        stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://{host}:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -76,6 +88,8 @@ def served(data: Path, port: int | None = None, script: Path | None = None):
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        if log:
+            out.close()
 
 
 @contextmanager

@@ -1,12 +1,12 @@
 """The follow-up tab of the Satisfaction page (SPEC §7.5, §9): dissatisfied customers to call back,
-contact details masked unless the role may see them."""
+contact details as the query returns them (masked unless the viewer's role may see them)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, ui
+from dashboard import ui
 from dashboard.app_pages.satisfaction.rates import survey_label
 from dashboard.i18n import t
 
@@ -25,7 +25,6 @@ def draw(view: dict) -> None:
     else:
         if len(low) >= LIST_LIMIT:
             st.caption(t("shown_limited", n=LIST_LIMIT))
-        low = access.contacts(low)
         st.caption(t("sat_pick_comment"))
         picked = ui.table(
             pd.DataFrame(

@@ -61,9 +61,10 @@ PLANTED = ("13812345678", "wang.fang@example.com", "0755-12345678", "13912345678
 IN_SCOPE = "list_contains(?::varchar[], responsible_department)"
 OWNED = "list_contains(?::varchar[], owner_department)"
 # an unmasked phone number (Chinese mobile, landline with area code) or e-mail address; digits
-# after a decimal point are a number's (92255.18999999999), not a phone's
+# after a decimal point are a number's (92255.18999999999), digits inside a run of letters and
+# digits an identifier's (a download's hex id), not a phone's
 UNMASKED = re.compile(
-    r"(?<![\d.])1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)|(?<![\d.])0\d{2,3}-\d{7,8}(?!\d)"
+    r"(?<![0-9A-Za-z.])1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?![0-9A-Za-z])|(?<![0-9A-Za-z.])0\d{2,3}-\d{7,8}(?![0-9A-Za-z])"
     r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 )
 

@@ -23,7 +23,7 @@ import duckdb
 from . import landing, workbook
 from .contract import SOURCES, landing_schema
 from .mapping import NO_MAPPING, Mapping
-from .readers import FileRefused, RawTable, materialise, read_file, scratch_dir, sha256_of
+from .readers import FileRefused, RawTable, materialise, read_file, refusal_of, scratch_dir, sha256_of
 from .settings import Settings
 from .settle import settle
 from .validate import header_finder, resolve_headers, validate_sql
@@ -129,10 +129,10 @@ def _read_all(con, paths, tmpdir, known, source, mapping, encoding, settings, pr
                     find_header=find_header,
                 )
                 checked = [_check(con, raw, f"v{n}_{k}", tmpdir, settings, mapping) for k, raw in enumerate(raws)]
-            except FileRefused as exc:
+            except Exception as exc:  # noqa: BLE001 - the one place a reader's error becomes a refusal
                 if hashing:
                     hashing.result()
-                results.append(FileResult(path.name, status="refused", message=str(exc)))
+                results.append(FileResult(path.name, status="refused", message=refusal_of(exc)))
                 continue
             digest = hashing.result()
             if digest in known or digest in seen:

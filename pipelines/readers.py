@@ -19,6 +19,7 @@ import csv
 import hashlib
 import io
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -411,7 +412,39 @@ def read_file(
     raise FileRefused(f"unsupported file type '{suffix}' (use .csv, .xlsx, .xls, .ods or .parquet)")
 
 
+def safe_name(name: str, fallback: str) -> str:
+    """A name any file system stores, for a file named `name` by a browser or a user: its last path
+    part, without control characters or separators, at most 200 bytes in UTF-8 (the suffix kept), or
+    `fallback` plus the suffix when nothing is left."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in "/\0").strip()
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    suffix = ("." + suffix)[:16] if dot and suffix else ""
+    while len((stem + suffix).encode("utf-8")) > 200:
+        stem = stem[:-1]
+    if stem.strip(".") == "":
+        stem = fallback
+    return stem + suffix
+
+
 def scratch_dir(data: Path) -> tempfile.TemporaryDirectory:
-    """A scratch directory on the data volume (transcoded files, DuckDB spill)."""
+    """A scratch directory on the data volume (transcoded files, DuckDB spill), named after this
+    process; those of processes no longer running (a killed load or check) are removed first."""
     Path(data).mkdir(parents=True, exist_ok=True)
-    return tempfile.TemporaryDirectory(prefix=".scratch-", dir=os.fspath(data))
+    for old in Path(data).glob(".scratch-*"):
+        pid = old.name.split("-")[1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)) or not pid.isdigit():
+            shutil.rmtree(old, ignore_errors=True)
+    return tempfile.TemporaryDirectory(prefix=f".scratch-{os.getpid()}-", dir=os.fspath(data))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -217,7 +217,7 @@ def _write_batch(
             f"_err_value, _err_reason, _err_code, _err_params from {table} where _err_reason is not null"
         )
         rej_parts.append(
-            f"select _file_name, _sha256, '{source}', _row_number, null, null, null, _err_reason, _err_code, "
+            f"select _file_name, _sha256, '{source}', _row_number, null, null, _err_value, _err_reason, _err_code, "
             f"_err_params from parse_{source}"
         )
     rej_cols = ", ".join(f'"{c}" {t}' for c, t in landing.REJECTS_SCHEMA)

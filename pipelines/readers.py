@@ -77,7 +77,8 @@ class RawTable:
     table: str  # DuckDB relation with c0..cN VARCHAR (and _row_number unless a CSV file)
     headers: list[str]
     rows_read: int | None  # None for a CSV file until it is read (materialise)
-    parse_rejects: list[tuple[int, str]] = field(default_factory=list)  # (row_number, parser message)
+    # (row_number, parser message, the raw line cut at 1 KiB)
+    parse_rejects: list[tuple[int, str, str | None]] = field(default_factory=list)
     encoding: str = ""
     params: dict = field(default_factory=dict)  # parameters of `table`
     forced: bool = False  # the encoding was given (--encoding), not detected
@@ -126,15 +127,16 @@ def _utf8_copy(path: Path, encoding: str, tmpdir: Path) -> Path:
     return out
 
 
-def _long_lines(path: Path) -> list[tuple[int, int, int]]:
+def _long_lines(path: Path) -> tuple[list[tuple[int, int, int]], bool]:
     """(line number, byte offset, length) of the lines longer than MAX_COLUMNS bytes, the only ones
-    that can hold more than MAX_COLUMNS fields; a line over MAX_LINE refuses the file. A line ends
-    at LF, CR LF or a lone CR. The scan is linear: DuckDB's parser needs time and memory quadratic
+    that can hold more than MAX_COLUMNS fields, and whether line ends are mixed (LF, CR LF, lone CR:
+    DuckDB's parser takes one kind per file); a line over MAX_LINE refuses the file. The scan is linear: DuckDB's parser needs time and memory quadratic
     in the fields of an over-wide line (it keeps the whole line per surplus field)."""
     import numpy as np
 
     found: list[tuple[int, int, int]] = []
     line, start, pos, pending_cr = 1, 0, 0, None  # pending_cr: a CR that ended the previous chunk
+    kinds = [0, 0, 0]  # CR LF, LF alone, CR alone
 
     def lines_ending_at(ends: np.ndarray) -> None:
         nonlocal line, start
@@ -151,6 +153,8 @@ def _long_lines(path: Path) -> list[tuple[int, int, int]]:
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
             arr = np.frombuffer(chunk, dtype=np.uint8)
+            crlf = chunk.count(b"\r\n")
+            kinds = [kinds[0] + crlf, kinds[1] + chunk.count(b"\n") - crlf, kinds[2] + chunk.count(b"\r") - crlf]
             lf, lone_cr = arr == 10, arr == 13
             lone_cr[:-1] &= ~lf[1:]  # a CR LF ends at its LF
             ends = pos + np.flatnonzero(lf | lone_cr)
@@ -164,7 +168,21 @@ def _long_lines(path: Path) -> list[tuple[int, int, int]]:
             if pos - start > MAX_LINE:
                 raise FileRefused(f"line {line} is longer than 1 MiB")
     lines_ending_at(np.array([pos]) if pos > start else np.array([], dtype=np.int64))  # an unterminated last line
-    return found
+    return found, sum(k > 0 for k in kinds) > 1
+
+
+def _lf_copy(path: Path, tmpdir: Path) -> Path:
+    """A copy whose line ends are all LF (a CR LF and a lone CR are each one line end)."""
+    out = tmpdir / (path.stem + ".lf.csv")
+    with open(path, "rb") as src, open(out, "wb") as dst:
+        carry = b""
+        while chunk := src.read(CHUNK):
+            chunk = carry + chunk
+            carry = b"\r" if chunk.endswith(b"\r") else b""
+            chunk = chunk[:-1] if carry else chunk
+            dst.write(chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+        dst.write(b"\n" if carry else b"")
+    return out
 
 
 def _check_width(path: Path, long_lines: list[tuple[int, int, int]], delim: str) -> None:
@@ -230,7 +248,10 @@ def open_csv(
         src = path if enc == "utf-8" else _utf8_copy(path, enc, tmpdir)
     except (UnicodeDecodeError, LookupError) as exc:
         raise FileRefused(f"cannot decode as {enc}: {exc}") from None
-    long_lines = _long_lines(src)
+    long_lines, mixed = _long_lines(src)
+    if mixed:  # read as line ends, every kind: the copy has the same lines, at other offsets
+        src = _lf_copy(src, tmpdir)
+        long_lines, _ = _long_lines(src)
     lines = _head_lines(src)
     at, fields, delim = _csv_header(lines, source, find_header)
     if at is None:
@@ -285,7 +306,8 @@ def materialise(
         con.execute(f"set preserve_insertion_order = {'true' if kept else 'false'}")
     rejects = con.execute(
         f"select line - {int(raw.params['csv_skip'])} as row_number, any_value(error_type order by column_idx) as error_type, "
-        "any_value(error_message order by column_idx) from reject_errors group by line order by line"
+        "any_value(error_message order by column_idx), any_value(csv_line order by column_idx) "
+        "from reject_errors group by line order by line"
     ).fetchall()
     # DuckDB 2 names a line that is not UTF-8 INVALID ENCODING (earlier versions INVALID UNICODE)
     if (
@@ -301,7 +323,7 @@ def materialise(
             forced=False,
         )
         return materialise(con, gbk, statement, out, tmpdir)
-    parse_rejects = [(r[0], r[2] or r[1]) for r in rejects]
+    parse_rejects = [(r[0], r[2] or r[1], _cut(r[3])) for r in rejects]
     n = con.execute(f"select count(*) from {out}").fetchone()[0]
     if not parse_rejects:
         return replace(raw, rows_read=n, parse_rejects=[], row_number_sql="rowid + 1")
@@ -317,6 +339,13 @@ def materialise(
         parse_rejects=parse_rejects,
         row_number_sql=f"{out}.rowid + 1 + (select count(*) from {out}_rej r where r.shift < {out}.rowid + 1)",
     )
+
+
+def _cut(line: str | None, limit: int = 1024) -> str | None:
+    """A malformed line as its reject keeps it in `value`: at most `limit` bytes of UTF-8."""
+    if line is None:
+        return None
+    return line.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
 
 
 def _read_workbook(con, path: Path, source, find_header, prefix) -> list[RawTable]:

@@ -135,3 +135,30 @@ def test_the_cli_refuses_a_damaged_file_with_exit_1_and_one_line(tmp_path, capsy
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("tickets.xlsx [?]: REFUSED — not a readable workbook: ")
     assert out[1] == f"{command} refused: nothing of this load was written"
+
+
+def test_mixed_line_ends_are_read_as_line_ends(tmp_path):
+    f = tmp_path / "tickets.csv"
+    f.write_bytes(
+        HEADER.strip().encode() + b"\r\n" + b"T1,C1,repair,2024-11-01 08:00,1\nT2,C1,repair,2024-11-01 08:00,2\r"
+    )
+    (r,) = ingest.run([f], SETTINGS, tmp_path / "data").files
+    assert (r.status, r.rows_read, r.rows_accepted) == ("loaded", 2, 2)
+
+
+def test_a_malformed_line_keeps_its_raw_text_cut_at_1_kib(tmp_path):
+    f = tmp_path / "tickets.csv"
+    long = "T3,C1,repair,2024-11-01 08:00,1,工" + "x" * 2000
+    f.write_text(HEADER + ROW + "T2,C1,repair\n" + long + "\n", encoding="utf-8")
+    (r,) = ingest.run([f], SETTINGS, tmp_path / "data").files
+    assert (r.rows_read, r.rows_accepted, r.rows_rejected) == (3, 1, 2)
+    batch = next((tmp_path / "data" / "landing" / "batches").iterdir())
+    got = duckdb.connect().execute(
+        "select row_number, value, reason from read_parquet(?) order by 1", [str(batch / "rejects.parquet")]
+    )
+    cut = "T3,C1,repair,2024-11-01 08:00,1,工" + "x" * 989  # 32 + 3 + 989 = 1024 bytes
+    assert got.fetchall() == [
+        (2, "T2,C1,repair", "malformed CSV line: Expected Number of Columns: 5 Found: 3"),
+        (3, cut, "malformed CSV line: Expected Number of Columns: 5 Found: 6"),
+    ]
+    assert len(cut.encode()) == 1024

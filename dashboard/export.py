@@ -1,7 +1,9 @@
 """Table downloads as CSV and XLSX, safe against formula injection (OWASP, SPEC §9).
 
-Text cells that begin with '=', '+', '-', '@', tab, CR or NUL get a leading apostrophe so that a
-spreadsheet shows them as text; numbers, dates and booleans stay what they are.
+Text cells that begin with '=', '+', '-', '@' or any control character (C0 and DEL: tab, CR and NUL
+among them) get a leading apostrophe so that a spreadsheet shows them as text; numbers, dates and
+booleans stay what they are. The XLSX writer drops control characters a workbook cannot hold, so a
+control character is dangerous too: without it, the rest of the text would be a formula.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import io
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\0")
+DANGEROUS = ("=", "+", "-", "@", *map(chr, range(0x20)), "\x7f")
 
 
 def neutralise(value):
@@ -21,10 +23,19 @@ def neutralise(value):
     return value
 
 
+def xlsx_text(value):
+    """A value as a workbook cell takes it: neutralised, then without the control characters XLSX
+    cannot store (openpyxl refuses them)."""
+    value = neutralise(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def neutralised(df: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text columns are neutralised (numeric columns untouched)."""
     out = df.copy()
     for col in out.columns:
+        if isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = out[col].astype(object)
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(neutralise)
     out.columns = [neutralise(str(c)) for c in out.columns]
@@ -43,6 +54,7 @@ def to_xlsx(df: pd.DataFrame, sheet: str = "data") -> bytes:
     for col in safe.columns:  # XLSX cannot store control characters such as NUL: drop them
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
             safe[col] = safe[col].map(lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v)
+    safe.columns = [xlsx_text(c) for c in safe.columns]
     for col in safe.columns:  # Excel has no time zones
         if isinstance(safe[col].dtype, pd.DatetimeTZDtype):
             safe[col] = safe[col].dt.tz_localize(None)

@@ -84,13 +84,22 @@ def resolve_as_of(as_of: datetime | None, time_zone: str) -> datetime:
     return as_of.replace(microsecond=0)
 
 
-def build(data: Path, settings: Settings, as_of: datetime | None = None, app_version: str = APP_VERSION) -> dict:
+def build(
+    data: Path,
+    settings: Settings,
+    as_of: datetime | None = None,
+    app_version: str = APP_VERSION,
+    *,
+    lock_wait: float | None = None,
+    notify=None,
+) -> dict:
     """Rebuild the warehouse from the landing store as of `as_of`; returns as_of, seconds, path,
-    counts (rows per mart) and warnings (dbt tests at severity warn that found rows)."""
+    counts (rows per mart) and warnings (dbt tests at severity warn that found rows). Waits for the
+    data directory's lock as landing.lock says (`lock_wait`, `notify`; landing.LockBusy)."""
     data = Path(data).resolve()
     as_of = resolve_as_of(as_of, settings.time_zone)
     started = time.monotonic()
-    with landing.lock(data):
+    with landing.lock(data, "build", lock_wait, notify):
         if not landing.batch_dirs(data):
             raise BuildError(f"no data loaded yet: {landing.landing_dir(data) / 'batches'} holds no batch")
         new = data / BUILD_FILE

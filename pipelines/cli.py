@@ -65,12 +65,17 @@ def _progress(i: int, n: int, name: str) -> None:
     print(f"[{i + 1}/{n}] reading {name} …", file=sys.stderr, flush=True)
 
 
+def _notify(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def _build(data: Path, settings, as_of) -> int:
     from .build import BuildError, build
+    from .landing import LockBusy
 
     try:
-        info = build(data, settings, as_of)
-    except BuildError as exc:
+        info = build(data, settings, as_of, notify=_notify)
+    except (BuildError, LockBusy) as exc:
         print(f"build failed, the previous warehouse keeps serving: {exc}", file=sys.stderr)
         return 1
     print(f"built {info['path']} as of {info['as_of']} ({info['seconds']:.1f} s)")
@@ -121,9 +126,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         return _build(data, settings, args.as_of)
     from . import ingest  # not for `build`: its readers import pyarrow and numpy
+    from .landing import LockBusy
 
     if args.command == "demo":
-        result = ingest.run([SAMPLE_DATA], settings, data, progress=_progress if sys.stderr.isatty() else None)
+        try:
+            result = ingest.run(
+                [SAMPLE_DATA], settings, data, progress=_progress if sys.stderr.isatty() else None, notify=_notify
+            )
+        except LockBusy as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         print_result(result, "load")
         if result.refused:
             return 1
@@ -132,16 +144,21 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
-    result = ingest.run(
-        args.paths,
-        settings,
-        data,
-        source=args.source,
-        mapping=mapping,
-        encoding=args.encoding,
-        commit=args.command == "load",
-        progress=_progress if sys.stderr.isatty() else None,
-    )
+    try:
+        result = ingest.run(
+            args.paths,
+            settings,
+            data,
+            source=args.source,
+            mapping=mapping,
+            encoding=args.encoding,
+            commit=args.command == "load",
+            progress=_progress if sys.stderr.isatty() else None,
+            notify=_notify,
+        )
+    except LockBusy as exc:
+        print(f"load refused: {exc}", file=sys.stderr)
+        return 1
     print_result(result, args.command)
     code = result.exit_code
     if args.command == "load" and result.committed and not args.no_build:

@@ -7,6 +7,7 @@ load: nothing of it becomes visible.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -23,7 +24,7 @@ import duckdb
 from . import landing, workbook
 from .contract import SOURCES, landing_schema
 from .mapping import NO_MAPPING, Mapping
-from .readers import FileRefused, RawTable, materialise, read_file, scratch_dir, sha256_of
+from .readers import FileRefused, RawTable, materialise, read_file, refusal_of, scratch_dir, sha256_of
 from .settings import Settings
 from .settle import settle
 from .validate import header_finder, resolve_headers, validate_sql
@@ -107,16 +108,18 @@ def _connect(tmpdir: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _read_all(con, paths, tmpdir, known, source, mapping, encoding, settings, progress):
+def _read_all(con, paths, tmpdir, known, source, mapping, encoding, settings, progress, names):
     """Read and validate every file; returns results and (result, raw, validated table) parts.
-    A file's SHA-256 is computed on a second thread while DuckDB reads and checks it."""
+    A file's SHA-256 is computed on a second thread while DuckDB reads and checks it. `names`:
+    the name to report for a file stored under another (an upload's safe name)."""
     results, parts, seen = [], [], set()
     find_header = header_finder(settings, mapping)
     with ThreadPoolExecutor(max_workers=1) as pool:
         for n, path in enumerate(paths):
-            if progress:
-                progress(n, len(paths), path.name)
             path = Path(path)
+            shown = names.get(path, path.name)
+            if progress:
+                progress(n, len(paths), shown)
             hashing = pool.submit(sha256_of, path) if path.is_file() else None
             try:
                 raws = read_file(
@@ -128,11 +131,13 @@ def _read_all(con, paths, tmpdir, known, source, mapping, encoding, settings, pr
                     prefix=f"f{n}",
                     find_header=find_header,
                 )
+                for raw in raws:
+                    raw.file_name = shown + raw.file_name[len(path.name) :]  # "file.xlsx#sheet"
                 checked = [_check(con, raw, f"v{n}_{k}", tmpdir, settings, mapping) for k, raw in enumerate(raws)]
-            except FileRefused as exc:
+            except Exception as exc:  # noqa: BLE001 - the one place a reader's error becomes a refusal
                 if hashing:
                     hashing.result()
-                results.append(FileResult(path.name, status="refused", message=str(exc)))
+                results.append(FileResult(shown, status="refused", message=refusal_of(exc)))
                 continue
             digest = hashing.result()
             if digest in known or digest in seen:
@@ -212,7 +217,7 @@ def _write_batch(
             f"_err_value, _err_reason, _err_code, _err_params from {table} where _err_reason is not null"
         )
         rej_parts.append(
-            f"select _file_name, _sha256, '{source}', _row_number, null, null, null, _err_reason, _err_code, "
+            f"select _file_name, _sha256, '{source}', _row_number, null, null, _err_value, _err_reason, _err_code, "
             f"_err_params from parse_{source}"
         )
     rej_cols = ", ".join(f'"{c}" {t}' for c, t in landing.REJECTS_SCHEMA)
@@ -283,21 +288,29 @@ def run(
     encoding: str | None = None,
     commit: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
+    lock_wait: float | None = None,
+    notify: Callable[[str], None] | None = None,
+    names: dict[Path, str] | None = None,
 ) -> LoadResult:
     """Load (commit=True) or only check (commit=False) files into the landing store.
-    `progress(i, n, file_name)` is called before the i-th of n files is read."""
+    `progress(i, n, file_name)` is called before the i-th of n files is read. A load takes the data
+    directory's lock (landing.lock: `lock_wait`, `notify`); a check changes nothing and takes none.
+    `names`: the name to report and record for a file stored under another (uploads)."""
     started = time.monotonic()
     data = Path(data)
     load_id = landing.new_load_id()
     paths = expand_paths(paths)
     loaded_at = datetime.now(ZoneInfo(settings.time_zone)).replace(tzinfo=None, microsecond=0)
-    with landing.lock(data), scratch_dir(data) as tmp:
+    held = landing.lock(data, "load", lock_wait, notify) if commit else contextlib.nullcontext()
+    with held, scratch_dir(data) as tmp:
         if commit:
             landing.clean_tmp(data)
         known = landing.loaded_hashes(data)
         con = _connect(Path(tmp), settings)
         try:
-            results, parts = _read_all(con, paths, Path(tmp), known, source, mapping, encoding, settings, progress)
+            results, parts = _read_all(
+                con, paths, Path(tmp), known, source, mapping, encoding, settings, progress, names or {}
+            )
             result = LoadResult(load_id, results)
             if result.refused:
                 for r in results:

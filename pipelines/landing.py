@@ -19,6 +19,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import time
 import uuid
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -62,15 +63,54 @@ def new_load_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6]
 
 
+LOCK_WAIT = 600.0  # seconds a load or build waits for the lock before giving up (AFTERSALES_LOCK_WAIT)
+
+
+class LockBusy(Exception):
+    """Another load or build holds the data directory's lock, for longer than the wait allowed."""
+
+
+def lock_holder(data: Path) -> str:
+    """Who holds the data directory's lock, as its holder wrote it: 'load (pid 4242) since …'."""
+    try:
+        return (Path(data) / ".lock").read_text(encoding="utf-8").strip() or "another process"
+    except OSError:
+        return "another process"
+
+
 @contextmanager
-def lock(data: Path):
-    """Exclusive lock on the data directory: one load or build at a time."""
+def lock(data: Path, command: str = "load", wait: float | None = None, notify=None):
+    """Exclusive lock on the data directory: one load or build at a time (`check` takes none).
+    When another process holds it, `notify(message naming the holder)` is called once and the lock
+    is waited for at most `wait` seconds (default LOCK_WAIT, or $AFTERSALES_LOCK_WAIT), then
+    LockBusy is raised with that message. The holder writes its command, pid and start time into
+    the lock file, for the next one to name."""
     Path(data).mkdir(parents=True, exist_ok=True)
-    with open(Path(data) / ".lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+    wait = float(os.environ.get("AFTERSALES_LOCK_WAIT", LOCK_WAIT)) if wait is None else wait
+    deadline = time.monotonic() + wait
+    with open(Path(data) / ".lock", "a+", encoding="utf-8") as fh:
+        told = False
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                message = f"the data directory is locked by {lock_holder(data)}"
+                if time.monotonic() >= deadline:
+                    raise LockBusy(f"{message}; gave up after waiting {wait:g} s") from None
+                if notify and not told:
+                    notify(f"{message}; waiting up to {wait:g} s …")
+                    told = True
+                time.sleep(min(0.2, max(deadline - time.monotonic(), 0)))
         try:
+            fh.truncate(0)
+            since = datetime.now().astimezone().isoformat(timespec="seconds")
+            fh.write(f"{command} (pid {os.getpid()}) since {since}\n")
+            fh.flush()
             yield
         finally:
+            fh.truncate(0)
+            fh.flush()
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 

@@ -19,6 +19,7 @@ import csv
 import hashlib
 import io
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -30,6 +31,8 @@ from . import workbook
 from .contract import source_for_name
 
 CHUNK = 1 << 20
+MAX_COLUMNS = 1000  # a file with more columns is refused (SPEC §3), before its rows are parsed
+MAX_LINE = 1 << 20  # a CSV line longer than this (in bytes) refuses its file (SPEC §3)
 HEAD_ROWS = 30  # the header is looked for in this many rows at the top of a file or sheet (SPEC §3)
 
 # find_header(rows, source): the index of the header among the first rows of a file or sheet (cells
@@ -39,6 +42,21 @@ HeaderFinder = Callable[[list[list[str | None]], str | None], int | None]
 
 class FileRefused(Exception):
     """The whole file cannot be loaded (unreadable, unknown source, missing required columns)."""
+
+
+def refusal_of(exc: BaseException) -> str:
+    """The one-line reason a reader's error gives: a damaged workbook's zlib or XML error, a Parquet
+    or CSV reader's error, an encoding error (SPEC §3: a file that cannot be read is refused)."""
+    if isinstance(exc, FileRefused):
+        return str(exc)
+    text = first_line(exc)
+    return f"cannot read the file ({type(exc).__name__}{': ' + text if text else ''})"
+
+
+def first_line(exc: BaseException) -> str:
+    """An error's first line, cut at 300 characters (DuckDB adds the statement below it)."""
+    text = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+    return text if len(text) <= 300 else text[:299] + "…"
 
 
 # A CSV file as text: named parameters, bound by the statement that reads it (materialise).
@@ -59,7 +77,8 @@ class RawTable:
     table: str  # DuckDB relation with c0..cN VARCHAR (and _row_number unless a CSV file)
     headers: list[str]
     rows_read: int | None  # None for a CSV file until it is read (materialise)
-    parse_rejects: list[tuple[int, str]] = field(default_factory=list)  # (row_number, parser message)
+    # (row_number, parser message, the raw line cut at 1 KiB)
+    parse_rejects: list[tuple[int, str, str | None]] = field(default_factory=list)
     encoding: str = ""
     params: dict = field(default_factory=dict)  # parameters of `table`
     forced: bool = False  # the encoding was given (--encoding), not detected
@@ -108,6 +127,75 @@ def _utf8_copy(path: Path, encoding: str, tmpdir: Path) -> Path:
     return out
 
 
+def _long_lines(path: Path) -> tuple[list[tuple[int, int, int]], bool]:
+    """(line number, byte offset, length) of the lines longer than MAX_COLUMNS bytes, the only ones
+    that can hold more than MAX_COLUMNS fields, and whether line ends are mixed (LF, CR LF, lone CR:
+    DuckDB's parser takes one kind per file); a line over MAX_LINE refuses the file. The scan is linear: DuckDB's parser needs time and memory quadratic
+    in the fields of an over-wide line (it keeps the whole line per surplus field)."""
+    import numpy as np
+
+    found: list[tuple[int, int, int]] = []
+    line, start, pos, pending_cr = 1, 0, 0, None  # pending_cr: a CR that ended the previous chunk
+    kinds = [0, 0, 0]  # CR LF, LF alone, CR alone
+
+    def lines_ending_at(ends: np.ndarray) -> None:
+        nonlocal line, start
+        if not len(ends):
+            return
+        starts = np.concatenate(([start], ends[:-1] + 1))
+        lengths = ends - starts
+        if lengths.max() > MAX_LINE:
+            at = int(np.argmax(lengths > MAX_LINE))
+            raise FileRefused(f"line {line + at} is longer than 1 MiB ({int(lengths[at]):,} bytes)")
+        found.extend((line + int(i), int(starts[i]), int(lengths[i])) for i in np.flatnonzero(lengths > MAX_COLUMNS))
+        line, start = line + len(ends), int(ends[-1]) + 1
+
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            arr = np.frombuffer(chunk, dtype=np.uint8)
+            crlf = chunk.count(b"\r\n")
+            kinds = [kinds[0] + crlf, kinds[1] + chunk.count(b"\n") - crlf, kinds[2] + chunk.count(b"\r") - crlf]
+            lf, lone_cr = arr == 10, arr == 13
+            lone_cr[:-1] &= ~lf[1:]  # a CR LF ends at its LF
+            ends = pos + np.flatnonzero(lf | lone_cr)
+            if pending_cr is not None and arr[0] != 10:
+                ends = np.concatenate(([pending_cr], ends))
+            pending_cr = None
+            if arr[-1] == 13:  # whether it is a CR LF shows in the next chunk
+                pending_cr, ends = pos + len(arr) - 1, ends[:-1]
+            lines_ending_at(ends)
+            pos += len(arr)
+            if pos - start > MAX_LINE:
+                raise FileRefused(f"line {line} is longer than 1 MiB")
+    lines_ending_at(np.array([pos]) if pos > start else np.array([], dtype=np.int64))  # an unterminated last line
+    return found, sum(k > 0 for k in kinds) > 1
+
+
+def _lf_copy(path: Path, tmpdir: Path) -> Path:
+    """A copy whose line ends are all LF (a CR LF and a lone CR are each one line end)."""
+    out = tmpdir / (path.stem + ".lf.csv")
+    with open(path, "rb") as src, open(out, "wb") as dst:
+        carry = b""
+        while chunk := src.read(CHUNK):
+            chunk = carry + chunk
+            carry = b"\r" if chunk.endswith(b"\r") else b""
+            chunk = chunk[:-1] if carry else chunk
+            dst.write(chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+        dst.write(b"\n" if carry else b"")
+    return out
+
+
+def _check_width(path: Path, long_lines: list[tuple[int, int, int]], delim: str) -> None:
+    """Refuse a file with a line of more than MAX_COLUMNS fields (SPEC §3)."""
+    with open(path, "rb") as fh:
+        for line, offset, length in long_lines:
+            fh.seek(offset)
+            text = fh.read(length).decode("utf-8", errors="replace")
+            fields = len(next(csv.reader([text], delimiter=delim), []))
+            if fields > MAX_COLUMNS:
+                raise FileRefused(f"line {line} has {fields:,} fields: over {MAX_COLUMNS:,} columns")
+
+
 def _head_lines(path: Path) -> list[str]:
     """The first HEAD_ROWS lines of a UTF-8 CSV file."""
     lines = []
@@ -115,6 +203,9 @@ def _head_lines(path: Path) -> list[str]:
         while len(lines) < HEAD_ROWS and (line := fh.readline()):
             lines.append(line)
     return lines
+
+
+csv.field_size_limit(MAX_LINE + 1)  # a header's field may be as long as a line
 
 
 def _split(line: str, delim: str) -> list[str | None]:
@@ -157,10 +248,15 @@ def open_csv(
         src = path if enc == "utf-8" else _utf8_copy(path, enc, tmpdir)
     except (UnicodeDecodeError, LookupError) as exc:
         raise FileRefused(f"cannot decode as {enc}: {exc}") from None
+    long_lines, mixed = _long_lines(src)
+    if mixed:  # read as line ends, every kind: the copy has the same lines, at other offsets
+        src = _lf_copy(src, tmpdir)
+        long_lines, _ = _long_lines(src)
     lines = _head_lines(src)
     at, fields, delim = _csv_header(lines, source, find_header)
     if at is None:
         raise FileRefused("the file is empty or has no header row")
+    _check_width(src, long_lines, delim)
     headers = [f or "" for f in fields]
     params = {
         "csv_path": str(src),
@@ -205,12 +301,13 @@ def materialise(
     try:
         con.execute(sql, params)
     except duckdb.Error as exc:
-        raise FileRefused(f"cannot parse as CSV: {exc}") from None
+        raise FileRefused(f"cannot parse as CSV: {first_line(exc)}") from None
     finally:
         con.execute(f"set preserve_insertion_order = {'true' if kept else 'false'}")
     rejects = con.execute(
         f"select line - {int(raw.params['csv_skip'])} as row_number, any_value(error_type order by column_idx) as error_type, "
-        "any_value(error_message order by column_idx) from reject_errors group by line order by line"
+        "any_value(error_message order by column_idx), any_value(csv_line order by column_idx) "
+        "from reject_errors group by line order by line"
     ).fetchall()
     # DuckDB 2 names a line that is not UTF-8 INVALID ENCODING (earlier versions INVALID UNICODE)
     if (
@@ -226,7 +323,7 @@ def materialise(
             forced=False,
         )
         return materialise(con, gbk, statement, out, tmpdir)
-    parse_rejects = [(r[0], r[2] or r[1]) for r in rejects]
+    parse_rejects = [(r[0], r[2] or r[1], _cut(r[3])) for r in rejects]
     n = con.execute(f"select count(*) from {out}").fetchone()[0]
     if not parse_rejects:
         return replace(raw, rows_read=n, parse_rejects=[], row_number_sql="rowid + 1")
@@ -244,11 +341,18 @@ def materialise(
     )
 
 
+def _cut(line: str | None, limit: int = 1024) -> str | None:
+    """A malformed line as its reject keeps it in `value`: at most `limit` bytes of UTF-8."""
+    if line is None:
+        return None
+    return line.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
+
+
 def _read_workbook(con, path: Path, source, find_header, prefix) -> list[RawTable]:
     try:
         sheets = list(workbook.sheets(path))
     except workbook.WorkbookError as exc:
-        raise FileRefused(f"not a readable workbook: {exc}") from None
+        raise FileRefused(f"not a readable workbook: {first_line(exc)}") from None
     found = []
     for sheet, batch in sheets:
         src = source or source_for_name(sheet) or (source_for_name(path.stem) if len(sheets) == 1 else None)
@@ -286,6 +390,10 @@ def _read_workbook(con, path: Path, source, find_header, prefix) -> list[RawTabl
     return out
 
 
+def _nested(kind: str) -> bool:
+    return kind.endswith("]") or kind.startswith(("STRUCT", "MAP", "UNION"))
+
+
 def read_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -309,12 +417,13 @@ def read_file(
     src = source or source_for_name(path.stem)
     if suffix == ".parquet":
         try:
-            names = [
-                r[0]
-                for r in con.execute(
-                    "select name from parquet_schema(?) where num_children is null or num_children = 0", [str(path)]
-                ).fetchall()
-            ]
+            schema = con.execute(
+                "select column_name, column_type from (describe select * from read_parquet(?))", [str(path)]
+            ).fetchall()
+            if len(schema) > MAX_COLUMNS:
+                raise FileRefused(f"{len(schema):,} columns: over {MAX_COLUMNS:,} columns")
+            # nested columns (struct, list, map) are no contract column: left out, like any unknown one
+            names = [name for name, kind in schema if not _nested(kind)]
             cols = ", ".join(
                 f'cast("{h.replace(chr(34), chr(34) * 2)}" as varchar) as c{i}' for i, h in enumerate(names)
             )
@@ -324,7 +433,7 @@ def read_file(
                 [str(path)],
             )
         except duckdb.Error as exc:
-            raise FileRefused(f"not a readable Parquet file: {exc}") from None
+            raise FileRefused(f"not a readable Parquet file: {first_line(exc)}") from None
         n = con.execute(f"select count(*) from {prefix}").fetchone()[0]
         return [RawTable(path.name, path, digest, src, prefix, names, n, encoding="parquet")]
     if suffix in (".csv", ".txt", ".tsv"):
@@ -332,7 +441,39 @@ def read_file(
     raise FileRefused(f"unsupported file type '{suffix}' (use .csv, .xlsx, .xls, .ods or .parquet)")
 
 
+def safe_name(name: str, fallback: str) -> str:
+    """A name any file system stores, for a file named `name` by a browser or a user: its last path
+    part, without control characters or separators, at most 200 bytes in UTF-8 (the suffix kept), or
+    `fallback` plus the suffix when nothing is left."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in "/\0").strip()
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    suffix = ("." + suffix)[:16] if dot and suffix else ""
+    while len((stem + suffix).encode("utf-8")) > 200:
+        stem = stem[:-1]
+    if stem.strip(".") == "":
+        stem = fallback
+    return stem + suffix
+
+
 def scratch_dir(data: Path) -> tempfile.TemporaryDirectory:
-    """A scratch directory on the data volume (transcoded files, DuckDB spill)."""
+    """A scratch directory on the data volume (transcoded files, DuckDB spill), named after this
+    process; those of processes no longer running (a killed load or check) are removed first."""
     Path(data).mkdir(parents=True, exist_ok=True)
-    return tempfile.TemporaryDirectory(prefix=".scratch-", dir=os.fspath(data))
+    for old in Path(data).glob(".scratch-*"):
+        pid = old.name.split("-")[1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)) or not pid.isdigit():
+            shutil.rmtree(old, ignore_errors=True)
+    return tempfile.TemporaryDirectory(prefix=f".scratch-{os.getpid()}-", dir=os.fspath(data))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

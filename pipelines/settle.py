@@ -142,7 +142,7 @@ def _parse_rejects(con, source: str, items: list) -> None:
     """Table parse_<source>: the lines the CSV parser could not split, as rejected rows."""
     con.execute(
         f"create table parse_{source} (_file_seq int, _file_name varchar, _sha256 varchar, "
-        "_row_number bigint, _err_reason varchar, _err_code varchar, _err_params varchar)"
+        "_row_number bigint, _err_value varchar, _err_reason varchar, _err_code varchar, _err_params varchar)"
     )
     rows = [
         (
@@ -150,15 +150,16 @@ def _parse_rejects(con, source: str, items: list) -> None:
             res.file_name,
             raw.sha256,
             row_number,
+            line,
             reasons.TEXT["malformed_line"].format(error=message),
             "malformed_line",
             reasons.params(error=message),
         )
         for seq, res, raw, _ in items
-        for row_number, message in raw.parse_rejects
+        for row_number, message, line in raw.parse_rejects
     ]
     if rows:
-        con.executemany(f"insert into parse_{source} values (?, ?, ?, ?, ?, ?, ?)", rows)
+        con.executemany(f"insert into parse_{source} values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def _count(con, source: str, items: list, versioned: bool) -> None:

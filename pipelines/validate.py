@@ -19,7 +19,20 @@ from .settings import Settings
 
 TRUE_WORDS = ("true", "t", "yes", "y", "1", "是")
 FALSE_WORDS = ("false", "f", "no", "n", "0", "否")
-TS_WITH_OFFSET = r"\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|z|[+-]\d\d(:?\d\d)?)$"
+# the shapes a timestamp without a profile format may take (SPEC §3), after YYYY/MM/DD is rewritten
+# as YYYY-MM-DD: a date, a time of day 00:00 … 23:59:59 and an ISO offset (Z, ±hh, ±hhmm, ±hh:mm; real
+# offsets lie within ±14:00). Special words (infinity, epoch), 24:00 and other offsets fit none of them.
+TS_LOCAL = r"\d{4,6}-\d{1,2}-\d{1,2}([ T]([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?)?"
+TS_OFFSET = TS_LOCAL + r"(Z|[+-](0\d|1[0-3])(:?[0-5]\d)?|[+-]14(:?00)?)"
+TS_ANY_OFFSET = TS_LOCAL + r"[+-]\d\d(:?\d\d)?"  # an offset, valid or not: "invalid offset" when not
+INT_TEXT = r"[+-]?\d+"  # a whole number as text, read exactly (a double holds 53 bits)
+INT_RANGE = (-(2**63), 2**63 - 1)  # BIGINT, the landing type of a count
+EXACT_DOUBLE = 2**53  # the whole numbers a double holds exactly: beyond, "1e20" is out of range
+# a decimal as text: digits, optionally grouped by thousands with commas, optionally a fraction
+DECIMAL_TEXT = r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d*)?|[+-]?\.\d+"
+DECIMAL_PLACES = 2  # DECIMAL(18,2), the landing type of an amount (contract.py)
+DECIMAL_LIMIT = 10**16  # DECIMAL(18,2) holds magnitudes below this
+EXTRA_PLACES = rf"\.\d{{{DECIMAL_PLACES}}}0*[1-9]"  # a non-zero digit beyond the kept places
 DATE_CELL = r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?"  # how a workbook's date cell reads
 TS_RANGE = ("1900-01-01", "2100-12-31")  # the timestamps a value may hold (SPEC §3)
 WORKBOOK_ENCODINGS = ("xlsx", "xlsm", "xls", "ods")  # RawTable.encoding of a workbook sheet
@@ -194,12 +207,12 @@ def timestamp_sql(t: str, fmt: str | None, workbook: bool, settings: Settings, m
         f"(case when contains({t}, '/') then regexp_replace({t}, "
         r"'^(\d{4})/(\d{1,2})/(\d{1,2})', '\1-\2-\3') else " + t + " end)"
     )
-    # no offset fits in 19 characters (YYYY-MM-DD HH:MM:SS): the common case skips the regex,
-    # and the zone conversion when the values are already in the configured zone
+    # the shape is checked first: DuckDB itself reads 'epoch', 'infinity' and 24:00, and drops an
+    # offset when asked for a timestamp without time zone
     return (
-        f"(case when length({t}) <= 19 or not regexp_matches({t}, {_lit(TS_WITH_OFFSET)}) "
-        f"then {local(f'try_cast({iso} as timestamp)')} "
-        f"else timezone({q.param(settings.time_zone)}, try_cast({iso} as timestamptz)) end)"
+        f"(case when regexp_full_match({iso}, {_lit(TS_LOCAL)}) then {local(f'try_cast({iso} as timestamp)')} "
+        f"when regexp_full_match({iso}, {_lit(TS_OFFSET)}) "
+        f"then timezone({q.param(settings.time_zone)}, try_cast({iso} as timestamptz)) end)"
     )
 
 
@@ -207,11 +220,45 @@ def expected_timestamp(fmt: str | None) -> str:
     return fmt or "YYYY-MM-DD[ HH:MM[:SS]], YYYY/MM/DD HH:MM[:SS] or ISO 8601"
 
 
+def _decimal(t: str, v: str, binary: bool) -> tuple[str, list[Problem]]:
+    """An amount (SPEC §3), as written and never rounded: text with more places than the landing type
+    keeps ('-0.004'; '1.000,5' is no number) is rejected. A workbook's or Parquet file's number is a
+    binary float, as is text in exponent form: it is taken to the cent when within float noise of one."""
+    places = DECIMAL_PLACES
+    plain = f"regexp_full_match({t}, {_lit(DECIMAL_TEXT)})"
+    text = f"replace({t}, ',', '')"
+    num = f"try_cast(case when {plain} then {text} else {t} end as double)"
+    in_range = f"abs({num}) < {DECIMAL_LIMIT}"
+    exact = (
+        f"(case when {plain} and not regexp_matches({t}, {_lit(EXTRA_PLACES)}) "
+        f"then try_cast({text} as decimal(18,{places})) end)"
+    )
+    cents = f"({num} * {10**places})"
+    near = (
+        f"(case when {'true' if binary else f'not {plain}'} and isfinite({num}) and {in_range} "
+        f"and abs({cents} - round({cents})) < 1e-6 then cast(round({num}, {places}) as decimal(18,{places})) end)"
+    )
+    given = f"{t} is not null and {v} is null"
+    lo, hi = -DECIMAL_LIMIT, DECIMAL_LIMIT
+    return f"coalesce({exact}, {near})", [
+        _problem(
+            f"{given} and not isnan({num}) and (isinf({num}) or abs({num}) >= {DECIMAL_LIMIT})",
+            "number_out_of_range",
+            min=lo,
+            max=hi,
+        ),
+        _problem(f"{given} and isfinite({num})", "too_many_places", places=places),
+        _problem(given, "not_a_number"),
+        _problem(f"{v} < 0", "negative_amount"),
+    ]
+
+
 def _typed(
-    col: Column, t: str, v: str, workbook: bool, settings: Settings, mapping: Mapping, q: _Sql
+    col: Column, t: str, v: str, workbook: bool, settings: Settings, mapping: Mapping, q: _Sql, binary: bool = False
 ) -> tuple[str, list[Problem]]:
     """(typed SQL expression of text column t, the problems an invalid value has, in terms of t
-    and the typed column v; the first that holds is the row's)."""
+    and the typed column v; the first that holds is the row's). `binary`: numbers come from binary
+    floats (workbook cells, Parquet doubles)."""
     kind = col.type
     given = f"{t} is not null and {v} is null"
     if kind == "str":
@@ -231,22 +278,37 @@ def _typed(
         allowed = ", ".join(f"{val}/{zh}" for val, zh in values.items())
         return f"(case lower({t}) {whens} end)", [_problem(given, "unknown_value", allowed=allowed)]
     if kind == "decimal":
-        typed = f"try_cast(replace({t}, ',', '') as decimal(18,2))"
-        return typed, [_problem(given, "not_a_number"), _problem(f"{v} < 0", "negative_amount")]
+        return _decimal(t, v, binary)
     if kind in ("int", "score", "nps"):
         num = f"try_cast({t} as double)"
-        typed = f"(case when {num} = round({num}) then cast({num} as bigint) end)"
+        exact = f"(case when regexp_full_match({t}, {_lit(INT_TEXT)}) then try_cast({t} as bigint) end)"
+        near = f"(case when isfinite({num}) and abs({num}) <= {EXACT_DOUBLE} and {num} = round({num}) then cast({num} as bigint) end)"
+        typed = f"coalesce({exact}, {near})"
+        lo, hi = INT_RANGE
+        whole_text = f"regexp_full_match({t}, {_lit(INT_TEXT)})"
+        huge = f"{given} and ({whole_text} or not isnan({num}) and abs({num}) > {EXACT_DOUBLE})"
         if kind == "int":
-            return typed, [_problem(given, "not_a_whole_number"), _problem(f"{v} < 0", "negative_count")]
+            return typed, [
+                _problem(huge, "number_out_of_range", min=lo, max=hi),
+                _problem(given, "not_a_whole_number"),
+                _problem(f"{v} < 0", "negative_count"),
+            ]
         lo, hi = {"score": (settings.scale_min, settings.scale_max), "nps": (0, 10)}[kind]
         off = f"{v} < {int(lo)} or {v} > {int(hi)}"
-        return typed, [_problem(given, "not_a_whole_number"), _problem(off, "out_of_scale", min=lo, max=hi)]
+        return typed, [
+            _problem(huge, "out_of_scale", min=lo, max=hi),
+            _problem(given, "not_a_whole_number"),
+            _problem(off, "out_of_scale", min=lo, max=hi),
+        ]
     if kind == "timestamp":
         fmt = mapping.format_for(col.name)
         typed = timestamp_sql(t, fmt, workbook, settings, mapping, q)
         # SPEC §3: a timestamp a service record cannot hold (DuckDB reads 5/10/26 as the year 5)
         off = f"{v} < timestamp '{TS_RANGE[0]}' or {v} >= timestamp '{TS_RANGE[1]}' + interval 1 day"
+        shape = f"(case when contains({t}, '/') then regexp_replace({t}, '/', '-', 'g') else {t} end)"
+        bad_offset = f"{given} and regexp_full_match({shape}, {_lit(TS_ANY_OFFSET)})"
         return typed, [
+            *([] if fmt else [_problem(bad_offset, "invalid_offset")]),
             _problem(given, "not_a_timestamp", expected=expected_timestamp(fmt)),
             _problem(off, "timestamp_out_of_range", min=TS_RANGE[0], max=TS_RANGE[1]),
         ]
@@ -286,11 +348,12 @@ def validate_sql(raw: RawTable, res: Resolved, settings: Settings, mapping: Mapp
     cols = columns(res.source, settings)
     key = SOURCES[res.source]["key"]
     workbook = raw.encoding in WORKBOOK_ENCODINGS
+    binary = workbook or raw.encoding == "parquet"
     texts, typed, checks = [], [], []
     for c in cols:
         t, v = f'"_t_{c.name}"', f'"{c.name}"'
         texts.append(f"{_text_expr(c, raw, res, mapping, q)} as {t}")
-        expr, problems = _typed(c, t, v, workbook, settings, mapping, q)
+        expr, problems = _typed(c, t, v, workbook, settings, mapping, q, binary)
         typed.append(f"{expr} as {v}")
         if c.required:
             problems = [_problem(f"{t} is null", "required_missing"), *problems]

@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+MAX_COLUMNS = 1000  # a sheet with more columns is refused (SPEC §3)
 
 
 class WorkbookError(Exception):
@@ -41,6 +42,8 @@ def sheets(path: Path) -> Iterator[tuple[str, pa.RecordBatch]]:
             raise WorkbookError(f"sheet {name!r}: {str(exc).splitlines()[0]}") from None
         if batch.num_rows == 0 or batch.num_columns == 0:
             continue
+        if batch.num_columns > MAX_COLUMNS:
+            raise WorkbookError(f"sheet {name!r} has {batch.num_columns:,} columns: over {MAX_COLUMNS:,} columns")
         yield name, pa.RecordBatch.from_arrays(batch.columns, names=[f"c{i}" for i in range(batch.num_columns)])
 
 

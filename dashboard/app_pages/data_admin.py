@@ -13,6 +13,8 @@ from dashboard import data, gate, ui
 from dashboard.i18n import t
 from pipelines import ingest
 from pipelines.build import BuildError, build
+from pipelines.landing import LockBusy, lock_holder
+from pipelines.readers import safe_name
 from pipelines.settings import data_dir, load_settings
 
 ident, scope = st.session_state.get("ident"), st.session_state["filters"].scope
@@ -33,18 +35,26 @@ else:
         bar = st.progress(0.0, text=t("upload_reading"))
         data_dir().mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=".upload-", dir=data_dir()) as tmp:
-            paths = []
+            paths, names = [], {}
             for i, f in enumerate(files):
-                name = Path(f.name).name or f"upload_{i}"  # never a path from the browser
-                target = Path(tmp) / f"{i:03d}" / name
+                # stored under a safe name (any browser name, a 300-byte one too); shown and recorded as sent
+                target = Path(tmp) / f"{i:03d}" / safe_name(f.name, f"upload_{i}")
                 target.parent.mkdir()
                 target.write_bytes(f.getbuffer())
                 paths.append(target)
+                names[target] = f.name
 
             def progress(i, n, name):
                 bar.progress(i / max(n, 1), text=t("upload_file_progress", i=i + 1, n=n, name=name))
 
-            result = ingest.run(paths, settings, data_dir(), progress=progress)
+            try:  # a running load or build: say so at once rather than wait behind it
+                result = ingest.run(paths, settings, data_dir(), progress=progress, lock_wait=0, names=names)
+            except LockBusy:
+                result = None
+        if result is None:
+            bar.empty()
+            st.warning(t("load_running", holder=lock_holder(data_dir())))
+            st.stop()
         gate.recorder("upload", ", ".join(r.file_name for r in result.files))(
             committed=result.committed,
             refused=result.refused,
@@ -68,9 +78,11 @@ else:
         if result.committed:
             try:
                 with st.spinner(t("rebuilding")):
-                    info = build(data_dir(), settings)
+                    info = build(data_dir(), settings, lock_wait=0)
                 gate.recorder("rebuild", f"as of {info['as_of']}")(as_of=str(info["as_of"]), after="upload")
                 st.success(t("upload_built"))
+            except LockBusy:
+                st.warning(t("load_running", holder=lock_holder(data_dir())))
             except BuildError as exc:
                 st.error(t("build_failed") + " " + str(exc))
         elif result.refused:
@@ -89,9 +101,11 @@ if admin:
     if c3.button(t("rebuild_go"), key="rebuild_go"):
         try:
             with st.spinner(t("rebuilding")):
-                info = build(data_dir(), settings, datetime.combine(day, at))
+                info = build(data_dir(), settings, datetime.combine(day, at), lock_wait=0)
             gate.recorder("rebuild", f"as of {info['as_of']}")(as_of=str(info["as_of"]))
             st.success(t("rebuilt", as_of=str(info["as_of"])))
+        except LockBusy:
+            st.warning(t("load_running", holder=lock_holder(data_dir())))
         except BuildError as exc:
             st.error(t("build_failed") + " " + str(exc))
 

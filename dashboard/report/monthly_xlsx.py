@@ -4,7 +4,7 @@ transport and total cost, free vs paid, the complaint rate and complaints by res
 
 One sheet per topic; each sheet has a title row, a line with the as-of time and the filters, then a
 table whose header row is frozen. Numbers are stored as numbers with number formats; every text
-cell goes through dashboard.export.neutralise (formula injection, SPEC §9)."""
+cell goes through dashboard.export.xlsx_text (formula injection, SPEC §9)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dashboard import data, stats, ui
-from dashboard.export import neutralise
+from dashboard.export import xlsx_text
 from dashboard.i18n import lang, t
 from dashboard.report import fmt
 from dashboard.report.model import ReportError
@@ -50,15 +50,15 @@ def _sheet(
 ):
     """A sheet `name` with a title, a caption, a frozen header and typed rows (the last one bold when `total`)."""
     ws = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", name)[:31])  # a sheet name is never a formula
-    ws.cell(1, 1, neutralise(title)).font = Font(bold=True, size=14)
-    ws.cell(2, 1, neutralise(caption)).font = Font(color="6E6E6E")
+    ws.cell(1, 1, xlsx_text(title)).font = Font(bold=True, size=14)
+    ws.cell(2, 1, xlsx_text(caption)).font = Font(color="6E6E6E")
     for j, name in enumerate(header, start=1):
-        cell = ws.cell(HEADER_ROW, j, neutralise(name))
+        cell = ws.cell(HEADER_ROW, j, xlsx_text(name))
         cell.font, cell.fill = HEAD_FONT, HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for i, values in enumerate(rows, start=HEADER_ROW + 1):
         for j, value in enumerate(values, start=1):
-            cell = ws.cell(i, j, neutralise(value) if isinstance(value, str) else None if ui.missing(value) else value)
+            cell = ws.cell(i, j, xlsx_text(value) if isinstance(value, str) else None if ui.missing(value) else value)
             if formats[j - 1] and not isinstance(value, str):
                 cell.number_format = formats[j - 1]
             if total and i == HEADER_ROW + len(rows):

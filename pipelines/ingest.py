@@ -183,7 +183,14 @@ def _check(con, raw: RawTable, out: str, tmpdir: Path, settings: Settings, mappi
         ), refusal
     if refusal:
         return raw, refusal
-    return materialise(con, raw, lambda r: validate_sql(r, resolved, settings, mapping, out), out, tmpdir), None
+    raw = materialise(con, raw, lambda r: validate_sql(r, resolved, settings, mapping, out), out, tmpdir)
+    # a row rejected before it was checked names the contract column its field provides, else its header
+    names = {i: name for name, i in resolved.by_column.items()}
+    raw.parse_rejects = [
+        (row, None if c is None else names.get(c, raw.headers[c] if c < len(raw.headers) else None), *rest)
+        for row, c, *rest in raw.parse_rejects
+    ]
+    return raw, None
 
 
 def _write_batch(
@@ -217,7 +224,7 @@ def _write_batch(
             f"_err_value, _err_reason, _err_code, _err_params from {table} where _err_reason is not null"
         )
         rej_parts.append(
-            f"select _file_name, _sha256, '{source}', _row_number, null, null, _err_value, _err_reason, _err_code, "
+            f"select _file_name, _sha256, '{source}', _row_number, null, _err_column, _err_value, _err_reason, _err_code, "
             f"_err_params from parse_{source}"
         )
     rej_cols = ", ".join(f'"{c}" {t}' for c, t in landing.REJECTS_SCHEMA)

@@ -27,16 +27,22 @@ TEXT = {
     "precedes": "{column} precedes {other}",
     "duplicate_key": "duplicate key (first at {first})",
     "malformed_line": "malformed CSV line: {error}",
+    "undecodable_bytes": "bytes not valid in {encoding}: {bytes}",
     "summary_row": "summary row",
     "version_not_a_number": "version not a number",
     "version_not_a_timestamp": "version not a timestamp; expected {expected}",
 }
 # parameters that describe the one row, not the kind of problem: left out of the summary's groups
-ROW_PARAMS = {"duplicate_key": ("first_file", "first_row"), "malformed_line": ("error",)}
+ROW_PARAMS = {
+    "duplicate_key": ("first_file", "first_row"),
+    "malformed_line": ("error",),
+    "undecodable_bytes": ("bytes",),
+}
 # the summary's name of a kind, where it is not the English reason (which may name the row)
 KIND = {
     "duplicate_key": "duplicate key",
     "malformed_line": "malformed CSV line",
+    "undecodable_bytes": "bytes not valid in {encoding}",
     "unknown_value": "unknown value (expected one of {allowed})",
     "number_out_of_range": "number outside {min} … {max}",
     "too_many_places": "more than {places} decimal places",

@@ -139,10 +139,11 @@ def _lit(text: str) -> str:
 
 
 def _parse_rejects(con, source: str, items: list) -> None:
-    """Table parse_<source>: the lines the CSV parser could not split, as rejected rows."""
+    """Table parse_<source>: the lines the CSV parser could not split or that do not decode, as
+    rejected rows (their column, when told, already named: ingest._check)."""
     con.execute(
-        f"create table parse_{source} (_file_seq int, _file_name varchar, _sha256 varchar, "
-        "_row_number bigint, _err_value varchar, _err_reason varchar, _err_code varchar, _err_params varchar)"
+        f"create table parse_{source} (_file_seq int, _file_name varchar, _sha256 varchar, _row_number bigint, "
+        "_err_column varchar, _err_value varchar, _err_reason varchar, _err_code varchar, _err_params varchar)"
     )
     rows = [
         (
@@ -150,16 +151,17 @@ def _parse_rejects(con, source: str, items: list) -> None:
             res.file_name,
             raw.sha256,
             row_number,
-            line,
-            reasons.TEXT["malformed_line"].format(error=message),
-            "malformed_line",
-            reasons.params(error=message),
+            column,
+            value,
+            reasons.TEXT[code].format(**values),
+            code,
+            reasons.params(**values),
         )
         for seq, res, raw, _ in items
-        for row_number, message, line in raw.parse_rejects
+        for row_number, column, value, code, values in raw.parse_rejects
     ]
     if rows:
-        con.executemany(f"insert into parse_{source} values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.executemany(f"insert into parse_{source} values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def _count(con, source: str, items: list, versioned: bool) -> None:
@@ -176,7 +178,8 @@ def _count(con, source: str, items: list, versioned: bool) -> None:
         "min({'r': _row_number, 'column': _err_column, 'value': _err_value, 'reason': _err_reason, "
         "'params': _err_params}) as example "
         f"from (select _file_seq, _row_number, _err_column, _err_value, _err_reason, _err_code, _err_params "
-        f"from all_{source} where _err_reason is not null union all select _file_seq, _row_number, null::varchar, null::varchar, "
+        f"from all_{source} where _err_reason is not null union all select _file_seq, _row_number, _err_column, "
+        "case when _err_code = 'undecodable_bytes' then _err_value end, "
         f"_err_reason, _err_code, _err_params from parse_{source}) "
         f"group by _file_seq, _err_code, {reasons.kind_params_sql('_err_code', '_err_params')} "
         "order by n desc, example"

@@ -11,7 +11,7 @@ from dashboard.i18n import t
 from dashboard.report.downloads import monthly_download
 
 COSTS = ("labor_cost", "travel_cost", "material_cost", "transport_cost")
-MONEY = st.column_config.NumberColumn(format="localized")
+MONEY = ui.MONEY
 DRILL_LIMIT = 5000
 
 ident, f = st.session_state.get("ident"), st.session_state.get("filters")
@@ -20,9 +20,10 @@ if ident is None or f is None or f.start is None:
     ui.empty()
     st.stop()
 
+st.caption(ui.range_caption(f) + (" · " + t("owner_not_applied") if f.dim(data.OWNER) else ""))
 costs = data.service_costs(ident, f)
 if costs.empty:
-    ui.empty()
+    ui.empty_for(ident, f)
     st.stop()
 st.caption(t("cost_note_filtered" if f.has_dims else "cost_note"))
 monthly_download(f.end, f)  # the monthly statistics (XLSX) of the range's last month, these filters
@@ -54,6 +55,7 @@ monthly = pd.DataFrame(
 monthly["unknown_warranty"] = monthly["tickets"] - monthly["free_tickets"] - monthly["paid_tickets"]
 
 total = monthly.drop(columns="period").sum()
+st.subheader(t("cost_totals", period=ui.range_text(f)))
 c = st.columns(3) + st.columns(3)
 c[0].metric(
     t("cost_installations"),

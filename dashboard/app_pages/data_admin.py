@@ -17,6 +17,7 @@ from pipelines.settings import data_dir, load_settings
 ident = st.session_state.get("ident")
 settings = load_settings()
 st.header(t("page_data"))
+st.caption(t("period_all_loads"))
 
 # ---------------------------------------------------------------- upload
 st.subheader(t("upload"))

@@ -110,22 +110,15 @@ def _rules(value) -> list[int]:
     return sorted(int(r) for r in value)
 
 
-def control_chart(
-    df: pd.DataFrame,
-    labels: dict[str, str],
-    *,
-    target: float | None = None,
-    method: str = "p",
-    sigma_z: float = math.nan,
-) -> go.Figure:
+def control_chart(df: pd.DataFrame, labels: dict[str, str], *, target: float | None = None) -> go.Figure:
     """Monthly p-chart (SPEC section 8): rate, centre line, 3-sigma step limits, flagged points.
 
     ``df``: ``stats.p_chart(...)['points']`` plus ``period`` and ``rules`` (per point the set of
     Western Electric rule numbers from ``stats.western_electric``; empty or None when in control).
-    Used columns: period, successes, n, p, centre, lcl, ucl, rules. ``method`` and ``sigma_z`` are
-    p_chart's: for 'laney' the subtitle is ``labels['laney_note'].format(sigma_z=sigma_z)``, for 'p'
-    ``labels['p_note']`` when given. Flagged points are red diamonds; hover lists their rules.
-    Labels: title, x_title, y_title, p_note (optional); laney_note, period, rate, ci, n, centre,
+    Used columns: period, successes, n, p, centre, lcl, ucl, rules. The subtitle is
+    ``labels['method_note']`` (which chart, p or Laney p′, and why: ui.control_note). Flagged points
+    are red diamonds on the point that completes a pattern; the hover names its rules.
+    Labels: title, x_title, y_title, method_note (optional); period, rate, ci, n, centre,
     limits, target, in_control, out_of_control, rules, rule_1 .. rule_4 (fallback: the number).
     """
     if df.empty:
@@ -194,12 +187,7 @@ def control_chart(
     )
     if target is not None:
         add_target(fig, target, labels)
-    laney = method == "laney"
-    note = (
-        esc(str(labels.get("laney_note", "laney_note")).format(sigma_z=sigma_z))
-        if laney
-        else optional_text(labels, "p_note")
-    )
+    note = optional_text(labels, "method_note")
     if is_category(df["period"]):
         fig.update_xaxes(type="category")
     return apply_layout(fig, labels, subtitle=note, percent_y=True)
@@ -214,13 +202,16 @@ def funnel(
     unit: str = "unit",
     x: str = "successes",
     n: str = "n",
+    phi: float = 1.0,
 ) -> go.Figure:
-    """Funnel plot (Department targets): unit rate against n, 95% / 99.8% limits around ``p0``.
+    """Funnel plot (Department targets): unit rate against n, 95% / 99.8% limits around ``p0``
+    (``limits`` already widened by the overdispersion factor ``phi`` when it applies).
 
     ``df``: one row per unit: ``unit`` name, ``x`` successes, ``n`` events (n = 0 is left out).
     ``limits``: ``stats.funnel_limits(p0, grid)`` (columns n, lower_95, upper_95, lower_998,
-    upper_998). Units are classed by ``stats.funnel_flags``: inside (circles), outside 95% (open
-    diamonds) or outside 99.8% (filled diamonds), the last two labelled with the unit name.
+    upper_998). Units are classed by ``stats.funnel_flags`` (with ``phi``): within (circles), watch
+    — between 95% and 99.8% — (open diamonds) or out of limits — outside 99.8% — (filled diamonds),
+    the last two labelled with the unit name; every point names its unit on hover.
     Labels: title, subtitle, x_title, y_title (optional); unit, rate, ci, n, overall, limit_95,
     limit_998, within, above_95, below_95, above_998, below_998.
     """
@@ -228,7 +219,7 @@ def funnel(
     if df.empty:
         return no_data(labels)
     xs, ns = floats(df[x]), floats(df[n])
-    flags = stats.funnel_flags(xs, ns, p0)
+    flags = stats.funnel_flags(xs, ns, p0, phi)
     fig = go.Figure()
     grid = floats(limits["n"])
     for lab in ("95", "998"):

@@ -1,6 +1,6 @@
 """The warehouse's own state (SPEC §2, §7.7): the relations this version reads, build time and
-as-of, freshness, load history and rejected rows, and the periods and dimension values that the
-sidebar offers."""
+as-of, freshness, load history and rejected rows, the periods and filter values that the sidebar
+offers, and which filter empties a selection."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard.data import connection
 from dashboard.data.connection import CACHE
-from dashboard.data.filters import DIMENSIONS
+from dashboard.data.filters import DIMENSIONS, KPI_DIMENSIONS, Filters, where
 
 # The relations the dashboard and the reports read. A warehouse built by an older version of the
 # app may lack some: it is then named as out of date instead of failing on the first query.
@@ -65,13 +65,51 @@ def periods(ident: tuple) -> pd.DataFrame:
 
 
 @st.cache_data(**CACHE)
-def dimension_values(ident: tuple) -> dict[str, list[str]]:
-    """The values each sidebar dimension can take."""
-    out = {}
-    for dim in DIMENSIONS:
-        df = connection.run(ident, f"select distinct {dim} as v from kpi_cube where {dim} is not null order by v")
-        out[dim] = df["v"].tolist()
-    return out
+def dimension_options(ident: tuple, f: Filters, dim: str) -> list[str]:
+    """The values sidebar filter `dim` (the owner department or a record dimension) can take under
+    the selection `f`, its own filter left out: those present among the KPI events of the period."""
+    assert dim in KPI_DIMENSIONS
+    clause, params = where(f.without(dim), dims=KPI_DIMENSIONS)
+    df = connection.run(
+        ident, f"select distinct {dim} as v from kpi_cube where {clause} and {dim} is not null order by v", params
+    )
+    return df["v"].tolist()
+
+
+def dimension_values(ident: tuple, f: Filters | None = None) -> dict[str, list[str]]:
+    """dimension_options of every sidebar filter under the others (SPEC §7): no filter offers a
+    value that would empty the selection."""
+    f = f or Filters()
+    return {dim: dimension_options(ident, f, dim) for dim in KPI_DIMENSIONS}
+
+
+# the table and the dimensions of each page's subject, for naming the filter that empties a view
+SUBJECTS = {
+    "kpi": ("kpi_cube", "events", KPI_DIMENSIONS),
+    "complaints": ("complaints", "1", DIMENSIONS),
+    "surveys": ("survey_responses", "1", tuple(d for d in DIMENSIONS if d != "channel")),
+}
+
+
+@st.cache_data(**CACHE)
+def emptying_filter(ident: tuple, f: Filters, subject: str = "kpi") -> str | None:
+    """Which filter empties a selection that has no records of `subject` (kpi, complaints, surveys):
+    'period' when the period alone holds none, else the first filter (in the sidebar's order) that,
+    added to the period and the filters before it, leaves none; None when the selection is not empty."""
+    table, weight, dims = SUBJECTS[subject]
+    steps: list[tuple[str, str, list]] = [("period", *where(f, dims=()))]
+    active = [d for d in dims if f.dim(d)]
+    for i, dim in enumerate(active):
+        kept = Filters(kind=f.kind, start=f.start, end=f.end, dims=tuple((d, f.dim(d)) for d in active[: i + 1]))
+        steps.append((dim, *where(kept, dims=dims)))
+    sums = ", ".join(
+        f"coalesce(sum({weight}) filter (where {clause}), 0) as s{i}" for i, (_, clause, _) in enumerate(steps)
+    )
+    row = connection.run(ident, f"select {sums} from {table}", [p for _, _, params in steps for p in params]).iloc[0]
+    for i, (name, _, _) in enumerate(steps):
+        if not row[f"s{i}"]:
+            return name
+    return None
 
 
 @st.cache_data(**CACHE)

@@ -1,12 +1,15 @@
 """The sidebar's selection as the queries receive it (Filters), and as SQL: a WHERE clause of the
-period and dimension filters with its parameters, never formatted values (STYLE)."""
+period and dimension filters with its parameters, never formatted values (STYLE). The owner
+department filters KPIs only (the KPIs that department owns): KPI queries pass KPI_DIMENSIONS."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 DIMENSIONS = ("region", "service_center", "product_line", "customer_tier", "channel")
+OWNER = "owner_department"
+KPI_DIMENSIONS = (OWNER, *DIMENSIONS)
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,12 @@ class Filters:
 
     @property
     def has_dims(self) -> bool:
-        return any(values for _, values in self.dims)
+        """A record dimension (not the owner department, which selects KPIs) is filtered."""
+        return any(values for dim, values in self.dims if dim in DIMENSIONS)
+
+    def without(self, name: str) -> Filters:
+        """The same selection with dimension `name` not filtered."""
+        return replace(self, dims=tuple((d, v) for d, v in self.dims if d != name))
 
 
 def where(

@@ -167,6 +167,7 @@ def _trends(ident: tuple, filters: data.Filters | None, end: date, kpis: pd.Data
                 "points": points,
                 "method": chart["method"],
                 "sigma_z": chart["sigma_z"],
+                "dispersion": chart["dispersion"],
                 "trend": stats.mann_kendall(list(points["p"])),
                 "flagged": [(p, sorted(r)) for p, r in zip(points["period"], points["rules"], strict=True) if r],
             }

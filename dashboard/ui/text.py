@@ -95,3 +95,14 @@ def plain(text) -> str:
     """A settings- or data-provided name made safe for a markdown-rendering element (headers, captions,
     tab labels): every markdown character escaped, so it shows as the literal text."""
     return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def dim_value(dim: str, value) -> str:
+    """A filter value as shown: customer tiers and channels translated, other values as they are."""
+    if missing(value):
+        return t("unknown")
+    if dim == "customer_tier":
+        return label("tier", value)
+    if dim == "channel":
+        return label("ch", value)
+    return str(value)

@@ -94,15 +94,6 @@ def test_a_month_drills_down_into_its_tickets(data_dir):
     assert tickets[0]["Total cost"].sum() == pytest.approx(float(sum(r[1] or 0 for r in rows)))
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_selection_without_tickets_shows_the_empty_message(data_dir, lang):
-    at = ui.run_page(PAGE, lang=lang, dim_region=["西南"], dim_service_center=["上海服务中心"])
-    message = "所选范围内没有数据。" if lang == "zh" else "No data for this selection."
-    assert [i.value for i in at.info] == [message]
-    assert not at.get("plotly_chart")
-    assert not at.dataframe
-
-
 def test_page_source_has_no_sql_and_no_html():
     source = (ui.ROOT / "dashboard/app_pages/costs.py").read_text(encoding="utf-8")
     assert "unsafe_allow_html" not in source and "st.html" not in source and "st.markdown" not in source

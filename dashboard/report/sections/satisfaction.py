@@ -29,7 +29,7 @@ def satisfaction_section(fig: Figures) -> Section:
                 fmt.pct(None if r is None else r["rate"]),
                 "—" if r is None else fmt.interval(r["ci_low"], r["ci_high"]),
                 fmt.count(g["rated_responses"]),
-                "—" if r is None else verdict(r, cfg.small_n),
+                "—" if r is None else verdict(r),
             ]
         )
     s.add(

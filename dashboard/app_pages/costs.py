@@ -166,7 +166,7 @@ money = {
     t(k): MONEY
     for k in ("cost_labor_cost", "cost_travel_cost", "cost_material_cost", "cost_transport_cost", "cost_total")
 }
-picked = ui.table(shown, "service_costs_monthly", "cost_monthly", select=True, column_config=money)
+picked = ui.table(shown, "costs_by_month", "cost_monthly", select=True, column_config=money)
 
 if picked is not None:
     period = monthly["period"].iloc[picked]

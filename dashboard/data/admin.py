@@ -121,10 +121,26 @@ def load_history(ident: tuple, limit: int = 500) -> pd.DataFrame:
 
 
 @st.cache_data(**CACHE)
+def _reason_codes(ident: tuple) -> str:
+    """The select list of a rejected row's reason code and parameters: the warehouse's columns
+    reason_code and reason_params where it has them, else nulls (a warehouse built before codes
+    existed), so that the Data page words every reason in the reader's language either way."""
+    columns = set(connection.run(ident, "select * from rejected_rows limit 0").columns)
+    code = "reason_code" if "reason_code" in columns else "cast(null as varchar) as reason_code"
+    params = (
+        "cast(reason_params as varchar) as reason_params"
+        if "reason_params" in columns
+        else ("cast(null as varchar) as reason_params")
+    )
+    return f"{code}, {params}"
+
+
+@st.cache_data(**CACHE)
 def rejected_rows(
     ident: tuple, source: str | None = None, file_name: str | None = None, reason: str | None = None, limit: int = 5000
 ) -> pd.DataFrame:
-    """Rejected input rows with their reasons, filtered by source, file and reason text."""
+    """Rejected input rows with their reasons (English, and the code with its parameters when the
+    warehouse has them), filtered by source, file and reason text."""
     clauses, params = ["true"], []
     if source:
         clauses.append("source = ?")
@@ -137,7 +153,8 @@ def rejected_rows(
         params.append(reason)
     return connection.run(
         ident,
-        f"""select load_id, file_name, source, row_number, record_key, "column", value, reason, sha256
+        f"""select load_id, file_name, source, row_number, record_key, "column", value, reason,
+                   {_reason_codes(ident)}, sha256
         from rejected_rows where {" and ".join(clauses)} order by load_id desc, file_name, row_number limit ?""",
         params + [limit],
     )
@@ -145,10 +162,10 @@ def rejected_rows(
 
 @st.cache_data(**CACHE)
 def rejected_summary(ident: tuple) -> pd.DataFrame:
-    """Rejected rows counted by source, file and reason."""
+    """Rejected rows counted by source, file and reason (with its code and parameters when known)."""
     return connection.run(
         ident,
-        "select source, file_name, reason, count(*) as rows from rejected_rows "
+        f"select source, file_name, reason, {_reason_codes(ident)}, count(*) as rows from rejected_rows "
         "group by all order by rows desc, source, file_name",
     )
 

@@ -176,9 +176,11 @@ def _trends(ident: tuple, filters: data.Filters | None, end: date, kpis: pd.Data
 
 
 def _complaints(ident: tuple, f: data.Filters, settings: Settings) -> dict:
-    overdue = data.open_complaints(ident, f)
-    overdue = overdue[overdue["is_overdue"].fillna(False).astype(bool)]
+    open_now = data.open_complaints(ident, f)  # at the as-of time, any period received, as the page shows them
+    overdue = open_now[open_now["is_overdue"].fillna(False).astype(bool)]
     return {
+        "open": open_now,
+        "open_capas": data.open_capas(ident, f),
         "summary": data.complaint_summary(ident, f),
         "pareto": data.complaint_pareto(ident, f),
         "severity": data.complaint_severity(ident, f),

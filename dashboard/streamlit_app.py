@@ -15,14 +15,22 @@ from dashboard.i18n import t  # noqa: E402
 st.set_page_config(page_title="售后服务质量 · After-sales quality", layout="wide")
 
 sidebar.language_picker()
+
+
+def _overview_by_name() -> None:
+    """/overview: the Overview, which as the default page is served at the root."""
+    st.switch_page(PAGES[0])
+
+
 PAGES = [
-    st.Page("app_pages/overview.py", title=t("page_overview"), url_path="overview", default=True),
+    st.Page("app_pages/overview.py", title=t("page_overview"), url_path="home", default=True),
     st.Page("app_pages/departments.py", title=t("page_departments"), url_path="departments"),
     st.Page("app_pages/trends.py", title=t("page_trends"), url_path="trends"),
     st.Page("app_pages/complaints/complaints.py", title=t("page_complaints"), url_path="complaints"),
     st.Page("app_pages/satisfaction/satisfaction.py", title=t("page_satisfaction"), url_path="satisfaction"),
     st.Page("app_pages/costs.py", title=t("page_costs"), url_path="costs"),
     st.Page("app_pages/data_admin.py", title=t("page_data"), url_path="data"),
+    st.Page(_overview_by_name, title=t("page_overview"), url_path="overview", visibility="hidden"),
 ]
 page = st.navigation(PAGES)
 

@@ -47,13 +47,16 @@ def target_line(
     low: str = "ci_low",
     high: str = "ci_high",
     series: str | None = None,
+    min_n: int | None = None,
 ) -> go.Figure:
     """Rate by period against its target, with 95% intervals as error bars (Overview, Trends).
 
     ``df``: one row per period (and series): ``x`` period (text, e.g. '2024-01' / '2024-Q1', or date),
     ``y`` rate in [0, 1], ``n`` events, ``low`` / ``high`` the 95% interval; optional ``series``
     column, one line per value in order of first appearance (e.g. survey types). A point with
-    rate >= target is met (filled circle), else missed (x); the hover says which.
+    rate >= target is met (filled circle), else missed (x); the hover says which. A period without
+    a rate (nan) breaks the line. With ``min_n``, a point on fewer events is drawn hollow, grey in
+    the hover as small n, and the line does not pass through it (labels: small_n).
     Labels: title, subtitle, x_title, y_title (optional); period, rate, ci, n, target, met, missed.
     """
     if df.empty:
@@ -61,23 +64,34 @@ def target_line(
     fig = go.Figure()
     met, missed = label_text(labels, "met"), label_text(labels, "missed")
     groups = [(None, df)] if series is None else list(df.groupby(series, sort=False))
+    any_small = False
     for i, (name, g) in enumerate(groups):
         rate, lo, hi = np.array(floats(g[y])), np.array(floats(g[low])), np.array(floats(g[high]))
+        counts = np.array(floats(g[n]))
+        small = (counts < min_n) & ~np.isnan(rate) if min_n else np.zeros(len(rate), dtype=bool)
+        any_small = any_small or bool(small.any())
         is_met = rate >= target
-        status = [met if ok else missed if not math.isnan(r) else "" for ok, r in zip(is_met, rate, strict=True)]
+        status = [
+            label_text(labels, "small_n") if sm else met if ok else missed if not math.isnan(r) else ""
+            for ok, r, sm in zip(is_met, rate, small, strict=True)
+        ]
         colour = PALETTE[i % len(PALETTE)]
+        line_y = np.where(small, np.nan, rate)
         fig.add_scatter(
             x=escs(g[x]),
-            y=rate.tolist(),
-            mode="lines+markers",
+            y=line_y.tolist(),
+            mode="lines" if min_n else "lines+markers",
             name=label_text(labels, "rate") if name is None else esc(str(name)),
+            legendgroup=f"series_{i}",
             line={"color": colour, "width": 2},
             marker={
                 "size": 10,
                 "symbol": [MET_SYMBOL if ok else MISSED_SYMBOL for ok in is_met],
                 "color": [colour if ok or series else VERMILLION for ok in is_met],
             },
-            error_y={
+            error_y=None
+            if min_n
+            else {
                 "type": "data",
                 "symmetric": False,
                 "array": (hi - rate).tolist(),
@@ -86,10 +100,44 @@ def target_line(
                 "width": 4,
                 "color": colour,
             },
-            customdata=list(zip(floats(g[n]), lo.tolist(), hi.tolist(), status, strict=True)),
+            customdata=list(zip(counts.tolist(), lo.tolist(), hi.tolist(), status, strict=True)),
             hovertemplate=rate_hover(labels, "period"),
+            hoverinfo="skip" if min_n else None,
         )
-    for key, symbol in (("met", MET_SYMBOL), ("missed", MISSED_SYMBOL)):  # symbol key in the legend
+        if min_n:  # the points: reliable ones as met / missed, small-n ones hollow, all with their interval
+            symbols = [
+                ("circle-open" if sm else MET_SYMBOL if ok else MISSED_SYMBOL)
+                for ok, sm in zip(is_met, small, strict=True)
+            ]
+            fig.add_scatter(
+                x=escs(g[x]),
+                y=rate.tolist(),
+                mode="markers",
+                name=label_text(labels, "rate") if name is None else esc(str(name)),
+                legendgroup=f"series_{i}",
+                showlegend=False,
+                marker={
+                    "size": 10,
+                    "symbol": symbols,
+                    "color": [
+                        GREY if sm else colour if ok or series else VERMILLION
+                        for ok, sm in zip(is_met, small, strict=True)
+                    ],
+                },
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (hi - rate).tolist(),
+                    "arrayminus": (rate - lo).tolist(),
+                    "thickness": 1.2,
+                    "width": 4,
+                    "color": colour,
+                },
+                customdata=list(zip(counts.tolist(), lo.tolist(), hi.tolist(), status, strict=True)),
+                hovertemplate=rate_hover(labels, "period"),
+            )
+    keys = [("met", MET_SYMBOL), ("missed", MISSED_SYMBOL)] + ([("small_n", "circle-open")] if any_small else [])
+    for key, symbol in keys:  # symbol key in the legend
         fig.add_scatter(
             x=[None],
             y=[None],

@@ -72,7 +72,7 @@ item_names = {
     for _, r in view["items"].iterrows()
 }
 with tab_month:
-    by_month.draw(view)
+    by_month.draw(view, f)
 with tab_items:
     items.draw(view, item_names)
 with tab_tier:

@@ -12,6 +12,7 @@ from dashboard.report.downloads import monthly_download
 
 COSTS = ("labor_cost", "travel_cost", "material_cost", "transport_cost")
 MONEY = ui.MONEY
+DAYS = st.column_config.NumberColumn(format="%.1f")  # person-days, one decimal
 DRILL_LIMIT = 5000
 
 ident, f = st.session_state.get("ident"), st.session_state.get("filters")
@@ -165,7 +166,7 @@ shown = pd.DataFrame(
 money = {
     t(k): MONEY
     for k in ("cost_labor_cost", "cost_travel_cost", "cost_material_cost", "cost_transport_cost", "cost_total")
-}
+} | {t(k): DAYS for k in ("cost_inst_days", "cost_disp_days", "cost_person_days")}
 picked = ui.table(shown, "costs_by_month", "cost_monthly", select=True, column_config=money)
 
 if picked is not None:
@@ -195,7 +196,8 @@ if picked is not None:
             tickets.rename(columns=lambda col: t(f"cost_col_{col}")),
             f"tickets_{period}",
             "cost_drill",
-            column_config={t(f"cost_col_{k}"): MONEY for k in (*COSTS, "total_cost")},
+            column_config={t(f"cost_col_{k}"): MONEY for k in (*COSTS, "total_cost")}
+            | {t("cost_col_person_days"): DAYS},
         )
 
 st.subheader(t("cost_by_type_table"))

@@ -55,7 +55,7 @@ else:
                     t("rows_accepted"): r.rows_accepted,
                     t("rows_rejected"): r.rows_rejected,
                     t("top_reasons"): "; ".join(
-                        f"{n}× {reason_text(None, None, reason)}" for reason, n in r.top_reasons
+                        f"{n}× {reason_text(None, None, reason, r.source)}" for reason, n in r.top_reasons
                     )
                     or r.message,
                 }
@@ -146,7 +146,8 @@ else:
     reason = c3.text_input(t("reason_contains"), key="rej_reason")
     rows = data.rejected_rows(ident, source, file_name)
     worded = [
-        reason_text(c, p, r) for c, p, r in zip(rows["reason_code"], rows["reason_params"], rows["reason"], strict=True)
+        reason_text(c, p, r, src)
+        for c, p, r, src in zip(rows["reason_code"], rows["reason_params"], rows["reason"], rows["source"], strict=True)
     ]
     if reason:  # the reason as shown, or as stored in English
         wanted = reason.strip().lower()

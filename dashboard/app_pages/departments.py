@@ -57,6 +57,14 @@ if rates.empty:
     st.stop()
 rates["label"] = [ui.kpi_title(r) for _, r in rates.iterrows()]
 departments = list(dict.fromkeys(settings["owner_department"]))
+# significance across the KPIs of each department (SPEC §8), for the scorecards and the breakdown alike
+rates = pd.concat(
+    [
+        ui.holm_verdicts(rates[rates["owner_department"] == d])
+        for d in departments
+        if (rates["owner_department"] == d).any()
+    ]
+).sort_values("sort_order")
 
 # ---- scorecard, one table per department; selecting a KPI row lists its events
 st.subheader(t("dept_scorecard"))
@@ -69,7 +77,6 @@ for dept in departments:
     if rows.empty:
         ui.empty()
         continue
-    rows = ui.holm_verdicts(rows)  # significance across the department's KPIs (SPEC §8)
     counts = rows["verdict"].value_counts()
     st.caption(
         t(

@@ -162,7 +162,7 @@ def show_kpi(kpi: str) -> None:
             t("target"): rates["target"],
             t("ci"): [ui.interval(r) for _, r in rates.iterrows()],
             t("n"): rates["n"],
-            t("met"): [ui.verdict_text(r) for _, r in rates.iterrows()],
+            t("rpt_verdict"): [ui.verdict_text(r) for _, r in rates.iterrows()],
             t("trend_status"): status,
         }
     )

@@ -112,8 +112,8 @@ def test_english_with_a_region_and_the_rate_by_month(data_dir):
     assert list(rate["Month"]) == [r[0] for r in rows]
     assert [int(v) for v in rate["Complaints"]] == [r[1] for r in rows]
     assert [int(v) for v in rate["Tickets reported"]] == [r[2] for r in rows]
-    assert rate["Complaint rate"].iloc[-1] == pytest.approx(rows[-1][1] / rows[-1][2])
-    # the top root cause in English (its id) and the complaints behind it
+    assert rate["Complaint rate"].iloc[-1] == pytest.approx(100 * rows[-1][1] / rows[-1][2])  # in percent
+    # the top root cause in English (the translation table's name) and the complaints behind it
     ((cause, n),) = ui.query(
         data_dir,
         """
@@ -121,7 +121,14 @@ def test_english_with_a_region_and_the_rate_by_month(data_dir):
         and root_cause_category is not null group by all order by 2 desc, 1 limit 1""",
         [f.start, f.end],
     )
-    assert ui.frame(at, "cp_pareto")["Root cause"].iloc[0] == cause.replace("_", " ")
+    english = {
+        "manufacturing": "Manufacturing",
+        "assembly": "Assembly",
+        "design": "Design",
+        "supplier": "Supplier parts",
+    }
+    english |= {"response_delay": "Late response", "material": "Material", "logistics": "Logistics"}
+    assert ui.frame(at, "cp_pareto")["Root cause"].iloc[0] == english[cause]
     drill = ui.table(at, "Complaint", "Received", "Category", "Product model", "Root-cause analysis", "Description")
     assert len(drill) == n
     assert "Description" in drill.columns

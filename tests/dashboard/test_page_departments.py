@@ -179,7 +179,7 @@ def test_significance_is_holm_adjusted_across_the_departments_kpis(data_dir):
     holm = {p_ftf: None, p_resp: None}
     holm[low], holm[high] = min(1, 2 * low), max(min(1, 2 * low), high)
     card = ui.frame(at, "dept_card_0")
-    shown = dict(zip(card["KPI"], card["Holm-adjusted p"], strict=True))
+    shown = dict(zip(card["KPI"], card["Holm p"], strict=True))
     assert float(shown["First-time fix rate"]) == pytest.approx(holm[p_ftf], abs=5e-4)
     assert float(shown["Response timeliness"]) == pytest.approx(holm[p_resp], abs=5e-4)
     assert shown["Complaint-handling satisfaction"] == "—"  # too few events: not in the family

@@ -36,7 +36,7 @@ def test_a_tiny_p_value_reads_below_one_in_a_thousand_not_zero():
         (
             {"verdict": "significant_miss", "p_value": 0.012, "n": 300, "holm": True},
             "× 低于目标，显著（Holm 校正 p = 0.012，n = 300）",
-            "× Below target, significant (Holm-adjusted p = 0.012, n = 300)",
+            "× Below target, significant (Holm p = 0.012, n = 300)",
         ),
     ],
     ids=["met", "significant", "not significant", "small n", "no events", "holm"],

@@ -137,7 +137,7 @@ def _composite_series(
                 "rate": c["rate"],
                 "ci_low": c["ci_low"],
                 "ci_high": c["ci_high"],
-                "n": math.nan,
+                "n": c["smallest_n"],
                 "complete": c["complete"],
             }
         )

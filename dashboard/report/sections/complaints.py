@@ -186,10 +186,10 @@ def complaints_section(fig: Figures) -> Section:
                 t("cp_root_cause"),
                 t("cp_col_product_model"),
                 t("cp_capa_done"),
-                t("cp_before"),
-                t("cp_after"),
-                t("cp_rate_ratio"),
-                t("cp_ratio_upper"),
+                t("rpt_capa_before"),
+                t("rpt_capa_after"),
+                t("rpt_capa_ratio"),
+                t("rpt_capa_upper"),
                 t("cp_verdict"),
                 t("cp_recorded_effective"),
             ],
@@ -209,7 +209,7 @@ def complaints_section(fig: Figures) -> Section:
                 ]
                 for _, r in effect.head(LIST_LIMIT).iterrows()
             ],
-            [1.1, 1.3, 1.0, 1.1, 0.9, 0.9, 0.9, 1.0, 1.9, 1.9],
+            [1.1, 1.4, 1.0, 1.3, 0.7, 0.7, 0.7, 0.9, 1.6, 1.7],
             "LLLLRRRRLL",
             title=t("rpt_cp_capa_effect"),
         )

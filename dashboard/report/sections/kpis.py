@@ -95,8 +95,14 @@ def summary_section(fig: Figures) -> Section:
                 series,
                 comp["target"],
                 rate_labels(
-                    title=t("rpt_composite_by_quarter"), period=t("quarter"), x_title=t("quarter"), y_title=t("rate")
+                    title=t("rpt_composite_by_quarter"),
+                    period=t("quarter"),
+                    x_title=t("quarter"),
+                    y_title=t("rate"),
+                    n=t("ov_smallest_n"),
+                    small_n=t("ov_small_n_quarter", n=fig.settings.small_n),
                 ),
+                min_n=fig.settings.small_n,
             ),
             height=380,
         )

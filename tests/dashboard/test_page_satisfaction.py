@@ -141,7 +141,7 @@ def test_dissatisfied_customers_are_listed_with_masked_contacts(data_dir, tmp_pa
     table = ui.table(at, "Contact", "Phone", "E-mail", "Lowest overall")
     assert len(table) == len(customers) < len(rows)  # one row per customer, not per response
     assert table["Customer"].is_unique
-    assert sorted(table["Dissatisfied responses"], reverse=True) == [n for _, n in customers]
+    assert sorted(table["Dissatisfied"], reverse=True) == [n for _, n in customers]
     assert (table["Lowest overall"] < 4).all()
     phone, email = rows[0][1], rows[0][2]
     assert table["Phone"].iloc[0] == phone[:3] + "*" * (len(phone) - 7) + phone[-4:]

@@ -156,7 +156,7 @@ else:
             note = t(key_, phi=f"{spread['phi']:.2f}", p=ui.p_value(spread["p_value"]))
         labels = {
             "title": t("dept_funnel_title", kpi=kpi_row["label"], group=t(group)),
-            "subtitle": t("dept_funnel_subtitle", p0=ui.pct(p0)) + " · " + note,
+            "subtitle": note,  # the limits and any overdispersion allowance, said on the chart
             "x_title": t("n"),
             "y_title": t("rate"),
             "unit": t(group),
@@ -181,7 +181,7 @@ else:
             },
         }
         st.plotly_chart(charts.funnel(units, p0, limits, labels, unit="unit_label", phi=phi), key="dept_funnel")
-        st.caption(note)
+        st.caption(t("dept_funnel_subtitle", p0=ui.pct(p0)))
         unit_rates = ui.with_rates(units)
         unit_rates["flag"] = stats.funnel_flags(unit_rates["successes"], unit_rates["n"], p0, phi)
         unit_rates["z"] = stats.standardized(unit_rates["successes"], unit_rates["n"], p0, phi)

@@ -71,7 +71,7 @@ def test_english_with_a_region_sums_the_tickets(data_dir):
         and date_trunc('month', coalesce(resolved_at, reported_at)) between ? and ?""",
         [f.start, f.end],
     )
-    assert ui.metric(at, "Total cost") == f"CNY {total:,.0f}"
+    assert ui.metric(at, "Total cost") == f"¥{total:,.0f}"
     assert ui.metric(at, "Installations") == f"{tickets:,}"
     assert any(c.value.startswith(f"{int(visits):,} person-times") for c in at.caption)
     assert any(c.value.startswith("Summed from the tickets under the selected dimensions") for c in at.caption)

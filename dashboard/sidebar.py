@@ -10,8 +10,10 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import LANGUAGES, t
+from dashboard.ui import text as ui_text
 
 PARAM = {
+    "owner_department": "dept",
     "region": "region",
     "service_center": "center",
     "product_line": "line",
@@ -98,15 +100,38 @@ def filters(ident: tuple | None, scope: data.Scope) -> data.Filters:
     end = hi
     if kind == "quarter":  # the last month of the end quarter
         end = max(m for m in months["month"] if quarter_of[m] == quarter_of[hi])
-    values = data.dimension_values(ident, scope)
-    dims = []
+    # every filter offers only the values present in the period under the others (SPEC §7). A
+    # choice made impossible by the filters before it (in the sidebar's order) is dropped first,
+    # so that a contradictory selection (e.g. from an old URL) keeps its earlier filters.
     for dim, short in PARAM.items():
         wkey = f"dim_{dim}"
         if wkey not in st.session_state:
             seed = st.session_state.get("_" + wkey)
-            st.session_state[wkey] = [v for v in (seed if seed is not None else _param_list(short)) if v in values[dim]]
-        fmt = {v: t(f"tier_{v}") for v in values[dim]}.get if dim == "customer_tier" else str
-        chosen = st.sidebar.multiselect(t(dim), values[dim], key=wkey, format_func=fmt, placeholder=t("all"))
+            st.session_state[wkey] = list(seed if seed is not None else _param_list(short))
+    kept: dict[str, tuple[str, ...]] = {}
+    for dim in PARAM:
+        chosen = tuple(st.session_state[f"dim_{dim}"])
+        if chosen:
+            before = data.Filters(kind=kind, start=lo, end=end, dims=tuple(kept.items()), scope=scope)
+            present = set(data.dimension_options(ident, before, dim))
+            chosen = tuple(v for v in chosen if v in present)
+        kept[dim] = chosen
+    current = data.Filters(kind=kind, start=lo, end=end, dims=tuple(kept.items()), scope=scope)
+    values = data.dimension_values(ident, current)
+    dims = []
+    for dim in PARAM:
+        wkey = f"dim_{dim}"
+        st.session_state[wkey] = [v for v in kept[dim] if v in values[dim]]
+        shown = {v: ui_text.dim_value(dim, v) for v in values[dim]}  # bound now: AppTest formats after the run
+        label = t("owner_department_filter") if dim == data.OWNER else t(dim)
+        chosen = st.sidebar.multiselect(
+            label,
+            values[dim],
+            key=wkey,
+            format_func=shown.get,
+            placeholder=t("all"),
+            help=t("owner_department_help") if dim == data.OWNER else None,
+        )
         st.session_state["_" + wkey] = list(chosen)
         dims.append((dim, tuple(chosen)))
     f = data.Filters(kind=kind, start=lo, end=end, dims=tuple(dims), scope=scope)

@@ -36,13 +36,20 @@ def not_permitted() -> None:
     st.error(t("not_permitted"))
 
 
+def default_by_name() -> None:
+    """/<name> of the viewer's default page (/overview), which as the default is served at the root."""
+    st.switch_page(PAGES[list(SCRIPTS).index(viewer.pages[0])])
+
+
 # A page the viewer may not open is out of the navigation; its URL still resolves, to not_permitted.
 PAGES = [
-    st.Page(script, title=t(f"page_{name}"), url_path=name, default=name == viewer.pages[0])
+    st.Page(script, title=t(f"page_{name}"), url_path="home", default=True)
+    if name == viewer.pages[0]
+    else st.Page(script, title=t(f"page_{name}"), url_path=name)
     if name in viewer.pages
     else st.Page(not_permitted, title=t(f"page_{name}"), url_path=name, visibility="hidden")
     for name, script in SCRIPTS.items()
-]
+] + [st.Page(default_by_name, title=t(f"page_{viewer.pages[0]}"), url_path=viewer.pages[0], visibility="hidden")]
 page = st.navigation(PAGES)
 
 ident = data.identity()

@@ -11,7 +11,8 @@ from dashboard.i18n import t
 from dashboard.report.downloads import monthly_download
 
 COSTS = ("labor_cost", "travel_cost", "material_cost", "transport_cost")
-MONEY = st.column_config.NumberColumn(format="localized")
+MONEY = ui.MONEY
+DAYS = st.column_config.NumberColumn(format="%.1f")  # person-days, one decimal
 DRILL_LIMIT = 5000
 
 ident, f = st.session_state.get("ident"), st.session_state.get("filters")
@@ -20,9 +21,10 @@ if ident is None or f is None or f.start is None:
     ui.empty()
     st.stop()
 
+st.caption(ui.range_caption(f) + (" · " + t("owner_not_applied") if f.dim(data.OWNER) else ""))
 costs = data.service_costs(ident, f)
 if costs.empty:
-    ui.empty()
+    ui.empty_for(ident, f)
     st.stop()
 st.caption(t("cost_note_filtered" if f.has_dims else "cost_note"))
 monthly_download(f.end, f)  # the monthly statistics (XLSX) of the range's last month, these filters
@@ -54,6 +56,7 @@ monthly = pd.DataFrame(
 monthly["unknown_warranty"] = monthly["tickets"] - monthly["free_tickets"] - monthly["paid_tickets"]
 
 total = monthly.drop(columns="period").sum()
+st.subheader(t("cost_totals", period=ui.range_text(f)))
 c = st.columns(3) + st.columns(3)
 c[0].metric(
     t("cost_installations"),
@@ -163,8 +166,8 @@ shown = pd.DataFrame(
 money = {
     t(k): MONEY
     for k in ("cost_labor_cost", "cost_travel_cost", "cost_material_cost", "cost_transport_cost", "cost_total")
-}
-picked = ui.table(shown, "service_costs_monthly", "cost_monthly", select=True, column_config=money)
+} | {t(k): DAYS for k in ("cost_inst_days", "cost_disp_days", "cost_person_days")}
+picked = ui.table(shown, "costs_by_month", "cost_monthly", select=True, column_config=money)
 
 if picked is not None:
     period = monthly["period"].iloc[picked]
@@ -193,7 +196,8 @@ if picked is not None:
             tickets.rename(columns=lambda col: t(f"cost_col_{col}")),
             f"tickets_{period}",
             "cost_drill",
-            column_config={t(f"cost_col_{k}"): MONEY for k in (*COSTS, "total_cost")},
+            column_config={t(f"cost_col_{k}"): MONEY for k in (*COSTS, "total_cost")}
+            | {t("cost_col_person_days"): DAYS},
         )
 
 st.subheader(t("cost_by_type_table"))

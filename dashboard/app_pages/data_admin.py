@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import data, gate, ui
 from dashboard.i18n import t
+from dashboard.ui.reasons import column_label, reason_text
 from pipelines import ingest
 from pipelines.build import BuildError, build
 from pipelines.landing import LockBusy, lock_holder
@@ -22,6 +23,7 @@ viewer = st.session_state.get("viewer")
 admin = viewer is not None and viewer.has_role("admin")
 settings = load_settings()
 st.header(t("page_data"))
+st.caption(t("period_all_loads"))
 
 # ---------------------------------------------------------------- upload
 st.subheader(t("upload"))
@@ -65,12 +67,15 @@ else:
             [
                 {
                     t("file"): r.file_name,
-                    t("source"): r.source,
+                    t("source"): ui.label("rpt_src", r.source),
                     t("status"): t(f"status_{r.status}"),
                     t("rows_read"): r.rows_read,
                     t("rows_accepted"): r.rows_accepted,
                     t("rows_rejected"): r.rows_rejected,
-                    t("top_reasons"): "; ".join(f"{n}× {reason}" for reason, n in r.top_reasons) or r.message,
+                    t("top_reasons"): "; ".join(
+                        f"{n}× {reason_text(None, None, reason, r.source)}" for reason, n in r.top_reasons
+                    )
+                    or r.message,
                 }
                 for r in result.files
             ]
@@ -128,6 +133,7 @@ if ident is None:
 # ---------------------------------------------------------------- freshness
 st.subheader(t("freshness"))
 fresh = data.freshness(ident)
+fresh = fresh.assign(source=ui.mapped(fresh["source"], lambda v: ui.label("rpt_src", v)))
 ui.table(
     fresh.rename(
         columns={
@@ -144,7 +150,11 @@ ui.table(
 # ---------------------------------------------------------------- load history
 st.subheader(t("load_history"))
 history = data.load_history(ident, scope)
-ui.table(history, "load_files", "load_history_table")
+shown = history.assign(
+    source=ui.mapped(history["source"], lambda v: ui.label("rpt_src", v)),
+    status=ui.mapped(history["status"], lambda v: ui.label("status", v)),
+)
+ui.table(shown.rename(columns=lambda c: t(f"dh_{c}")), "load_history", "load_history_table")
 
 # ---------------------------------------------------------------- rejected rows
 st.subheader(t("rejected_rows"))
@@ -154,11 +164,12 @@ if summary.empty:
 else:
     c1, c2, c3 = st.columns(3)
     everything = t("all")  # bound now: AppTest calls format_func outside the session
+    sources = {v: ui.label("rpt_src", v) for v in summary["source"].unique()}
     source = c1.selectbox(
         t("source"),
-        [None] + sorted(summary["source"].unique()),
+        [None] + sorted(sources),
         key="rej_source",
-        format_func=lambda v: everything if v is None else v,
+        format_func=lambda v: everything if v is None else sources[v],
     )
     files = (
         sorted(summary[summary["source"] == source]["file_name"].unique())
@@ -169,5 +180,18 @@ else:
         t("file"), [None] + files, key="rej_file", format_func=lambda v: everything if v is None else v
     )
     reason = c3.text_input(t("reason_contains"), key="rej_reason")
-    rows = data.rejected_rows(ident, scope, source, file_name, reason or None)
-    ui.table(rows, "rejected_rows", "rejected_rows_table")
+    rows = data.rejected_rows(ident, scope, source, file_name)
+    worded = [
+        reason_text(c, p, r, src)
+        for c, p, r, src in zip(rows["reason_code"], rows["reason_params"], rows["reason"], rows["source"], strict=True)
+    ]
+    if reason:  # the reason as shown, or as stored in English
+        wanted = reason.strip().lower()
+        keep = [wanted in w.lower() or wanted in str(r).lower() for w, r in zip(worded, rows["reason"], strict=True)]
+        rows, worded = rows[keep], [w for w, k in zip(worded, keep, strict=True) if k]
+    shown = rows.assign(
+        source=ui.mapped(rows["source"], lambda v: ui.label("rpt_src", v)),
+        column=[column_label(c, src) for c, src in zip(rows["column"], rows["source"], strict=True)],
+        reason=worded,
+    ).drop(columns=["reason_code", "reason_params"])
+    ui.table(shown.rename(columns=lambda c: t(f"dh_{c}")), "rejected_rows", "rejected_rows_table")

@@ -1,9 +1,7 @@
 """Department targets (部门目标, SPEC §7.2): scorecard per owner department with the significance of
-each miss, a KPI broken down by region / service centre / technician / product line as a funnel
-plot (SPEC §8) with drill-down to events, and the department's failed events."""
-
-from dataclasses import replace
-from datetime import date
+each miss (Holm-adjusted across the department's KPIs), a KPI broken down by region / service
+centre / technician / product line as a funnel plot (SPEC §8: out of limits, watch, an
+overdispersion allowance) with drill-down to events, and the department's failed events."""
 
 import numpy as np
 import pandas as pd
@@ -21,11 +19,11 @@ def unit_label(value) -> str:
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
-def funnel_limits(p0: float, max_n: int) -> pd.DataFrame:
-    """stats.funnel_limits around p0 over a log-spaced grid of n from 1 to max_n (about 200 points: smooth
-    curves at a bounded cost however large the units are)."""
+def funnel_limits(p0: float, max_n: int, phi: float = 1.0) -> pd.DataFrame:
+    """stats.funnel_limits around p0 (widened by phi) over a log-spaced grid of n from 1 to max_n (about
+    200 points: smooth curves at a bounded cost however large the units are)."""
     grid = np.unique(np.rint(np.geomspace(1, max(int(max_n), 2), 200)))
-    return stats.funnel_limits(p0, grid)
+    return stats.funnel_limits(p0, grid, phi=phi)
 
 
 ident, f = st.session_state.get("ident"), st.session_state.get("filters")
@@ -34,20 +32,20 @@ if ident is None or f is None or f.start is None:
     ui.empty()
     st.stop()
 
-# ---- the assessed period: the quarter of the range's end (clipped to the range) or the whole range
-end_q_start = date(f.end.year, 3 * ((f.end.month - 1) // 3) + 1, 1)
-end_quarter = f"{f.end.year}Q{(f.end.month - 1) // 3 + 1}"
+# ---- the assessed period: the assessed quarter (the last complete one at the as-of time) or the whole range
+as_of = data.meta(ident)["as_of"]
+assessed = ui.assessed_quarter(f, as_of)
 scope = st.radio(
     t("dept_scope"), ["end", "range"], horizontal=True, key="dept_scope", format_func=lambda s: t(f"dept_scope_{s}")
 )
 if scope == "end":
-    fp = replace(f, start=max(f.start, end_q_start))
-    label = end_quarter
+    fp = assessed.filters(f)
+    st.caption(ui.assessed_caption(assessed, f, as_of))
+    tag = assessed.quarter  # file names of the downloads
 else:
     fp = f
-    label = t("dept_scope_range")
-tag = end_quarter if scope == "end" else f"{fp.start:%Y%m}-{fp.end:%Y%m}"  # file names of the downloads
-st.caption(t("dept_period_shown", label=label, lo=f"{fp.start:%Y-%m}", hi=f"{fp.end:%Y-%m}"))
+    st.caption(ui.range_caption(f))
+    tag = f"{fp.start:%Y%m}-{fp.end:%Y%m}"
 
 settings = data.kpi_settings(ident, f)
 names = ui.kpi_names(settings)
@@ -55,13 +53,22 @@ by_quarter = data.kpi_rates(ident, fp, "quarter")
 totals = by_quarter.groupby("kpi", as_index=False)[["successes", "n"]].sum()
 rates = ui.with_rates(settings.merge(totals, on="kpi", how="inner").sort_values("sort_order"))
 if rates.empty:
-    ui.empty()
+    ui.empty_for(ident, fp)
     st.stop()
 rates["label"] = [ui.kpi_title(r) for _, r in rates.iterrows()]
 departments = list(dict.fromkeys(settings["owner_department"]))
+# significance across the KPIs of each department (SPEC §8), for the scorecards and the breakdown alike
+rates = pd.concat(
+    [
+        ui.holm_verdicts(rates[rates["owner_department"] == d])
+        for d in departments
+        if (rates["owner_department"] == d).any()
+    ]
+).sort_values("sort_order")
 
 # ---- scorecard, one table per department; selecting a KPI row lists its events
 st.subheader(t("dept_scorecard"))
+st.caption(t("dept_holm_note"))
 for dept in departments:
     rows = rates[rates["owner_department"] == dept]
     owned = settings[settings["owner_department"] == dept]
@@ -70,12 +77,14 @@ for dept in departments:
     if rows.empty:
         ui.empty()
         continue
+    counts = rows["verdict"].value_counts()
     st.caption(
         t(
             "dept_summary",
-            met=int(rows["met"].sum()),
+            met=int(counts.get("met", 0)),
             total=len(rows),
-            sig=int((rows["verdict"] == "significant_miss").sum()),
+            sig=int(counts.get("significant_miss", 0)),
+            small=int(counts.get("small_n", 0)),
         )
     )
     shown = pd.DataFrame(
@@ -86,9 +95,8 @@ for dept in departments:
             t("target"): rows["target"],
             t("ci"): [ui.interval(r) for _, r in rows.iterrows()],
             t("n"): rows["n"],
-            t("met"): [("✓ " + t("met")) if m else ("✗ " + t("missed")) for m in rows["met"]],
-            t("p_value"): rows["p_value"],
-            t("dept_verdict"): [ui.verdict(r) for _, r in rows.iterrows()],
+            t("p_holm"): rows["p_value"].where(rows["holm"]),
+            t("dept_verdict"): [ui.verdict_text(r) for _, r in rows.iterrows()],
         }
     )
     key = f"dept_card_{departments.index(dept)}"
@@ -101,7 +109,7 @@ for dept in departments:
             t("weight"): PCT,
             t("rate"): PCT,
             t("target"): PCT,
-            t("p_value"): st.column_config.NumberColumn(format="%.3f"),
+            t("p_holm"): st.column_config.NumberColumn(format="%.3f"),
         },
     )
     if missing:
@@ -137,11 +145,18 @@ else:
         ui.empty()
     else:
         p0 = float(kpi_row["successes"] / kpi_row["n"])  # the KPI's overall rate, whatever the unit list holds
-        limits = funnel_limits(p0, int(units["n"].max()))
+        spread = stats.overdispersion(units["successes"], units["n"], p0)
+        phi = spread["phi"] if spread["applied"] else 1.0
+        limits = funnel_limits(p0, int(units["n"].max()), phi)
         units = units.assign(unit_label=[unit_label(u) for u in units["unit"]], target=kpi_row["target"])
+        if spread["units"] < 3 or ui.missing(spread["p_value"]):
+            note = t("dept_funnel_few")
+        else:
+            key_ = "dept_funnel_phi" if spread["applied"] else "dept_funnel_binomial"
+            note = t(key_, phi=f"{spread['phi']:.2f}", p=ui.p_value(spread["p_value"]))
         labels = {
             "title": t("dept_funnel_title", kpi=kpi_row["label"], group=t(group)),
-            "subtitle": t("dept_funnel_subtitle", p0=ui.pct(p0)),
+            "subtitle": note,  # the limits and any overdispersion allowance, said on the chart
             "x_title": t("n"),
             "y_title": t("rate"),
             "unit": t(group),
@@ -165,22 +180,34 @@ else:
                 )
             },
         }
-        st.plotly_chart(charts.funnel(units, p0, limits, labels, unit="unit_label"), key="dept_funnel")
+        st.plotly_chart(charts.funnel(units, p0, limits, labels, unit="unit_label", phi=phi), key="dept_funnel")
+        st.caption(t("dept_funnel_subtitle", p0=ui.pct(p0)))
         unit_rates = ui.with_rates(units)
-        flags = stats.funnel_flags(unit_rates["successes"], unit_rates["n"], p0)
+        unit_rates["flag"] = stats.funnel_flags(unit_rates["successes"], unit_rates["n"], p0, phi)
+        unit_rates["z"] = stats.standardized(unit_rates["successes"], unit_rates["n"], p0, phi)
+        severity = {"below_998": 0, "above_998": 1, "below_95": 2, "above_95": 3, "within": 4}
+        unit_rates = (
+            unit_rates.assign(order=unit_rates["flag"].map(severity), distance=-unit_rates["z"].abs())
+            .sort_values(["order", "distance", "unit_label"], kind="stable")
+            .reset_index(drop=True)
+        )
+        st.caption(t("dept_funnel_order"))
         shown = pd.DataFrame(
             {
                 t(group): unit_rates["unit_label"],
+                t("dept_funnel_flag"): [t(f"funnel_{fl}") for fl in unit_rates["flag"]],
                 t("rate"): unit_rates["rate"],
                 t("ci"): [ui.interval(r) for _, r in unit_rates.iterrows()],
                 t("n"): unit_rates["n"],
-                t("dept_funnel_flag"): [t(f"funnel_{fl}") for fl in flags],
-                t("target"): unit_rates["target"],
-                t("dept_verdict"): [ui.verdict(r) for _, r in unit_rates.iterrows()],
+                t("dept_funnel_z"): unit_rates["z"],
             }
         )
         picked = ui.table(
-            shown, f"{kpi}_{group}_{tag}", "dept_units", select=True, column_config={t("rate"): PCT, t("target"): PCT}
+            shown,
+            f"{kpi}_{group}_{tag}",
+            "dept_units",
+            select=True,
+            column_config={t("rate"): PCT, t("dept_funnel_z"): st.column_config.NumberColumn(format="%+.2f")},
         )
         if picked is None or picked >= len(unit_rates):
             st.caption(t("drill_hint"))

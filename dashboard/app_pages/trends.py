@@ -20,6 +20,8 @@ if ident is None or f is None or f.start is None:
     st.stop()
 
 settings = data.kpi_settings(ident, f)
+if f.dim(data.OWNER):  # the owner-department filter selects the KPIs that department owns
+    settings = settings[settings["owner_department"].isin(f.dim(data.OWNER))]
 names = ui.kpi_names(settings)
 all_kpis = list(settings["kpi"])
 chosen = st.multiselect(
@@ -30,7 +32,7 @@ chosen = st.multiselect(
     key="trend_kpis",
 )
 monthly = data.kpi_rates(ident, f, "month")
-st.caption(t("trend_range", lo=f"{f.start:%Y-%m}", hi=f"{f.end:%Y-%m}"))
+st.caption(ui.range_caption(f) + " · " + t("trend_range", lo=f"{f.start:%Y-%m}", hi=f"{f.end:%Y-%m}"))
 if not chosen:
     st.info(t("trend_pick_kpi"))
     st.stop()
@@ -67,8 +69,7 @@ def show_kpi(kpi: str) -> None:
         "title": t("trend_control_title", kpi=name),
         "x_title": t("month"),
         "y_title": t("rate"),
-        "p_note": t("trend_p_note"),
-        "laney_note": t("trend_laney_note"),
+        "method_note": ui.control_note(chart),
         "period": t("month"),
         "rate": t("rate"),
         "ci": t("ci"),
@@ -83,11 +84,10 @@ def show_kpi(kpi: str) -> None:
         **{f"rule_{k}": t(f"rule_{k}") for k in range(1, 5)},
     }
     st.plotly_chart(
-        charts.control_chart(points, labels, target=target, method=chart["method"], sigma_z=chart["sigma_z"]),
+        charts.control_chart(points, labels, target=target),
         key=f"trend_cc_{kpi}",
     )
-    if chart["method"] == "laney":
-        st.caption(t("trend_laney_note").format(sigma_z=chart["sigma_z"]))
+    st.caption(ui.control_note(chart) + " · " + t("trend_we_note"))
 
     # out-of-control points
     flagged = points[[bool(r) for r in points["rules"]]]
@@ -162,7 +162,7 @@ def show_kpi(kpi: str) -> None:
             t("target"): rates["target"],
             t("ci"): [ui.interval(r) for _, r in rates.iterrows()],
             t("n"): rates["n"],
-            t("met"): [ui.verdict(r) for _, r in rates.iterrows()],
+            t("rpt_verdict"): [ui.verdict_text(r) for _, r in rates.iterrows()],
             t("trend_status"): status,
         }
     )

@@ -47,13 +47,16 @@ def target_line(
     low: str = "ci_low",
     high: str = "ci_high",
     series: str | None = None,
+    min_n: int | None = None,
 ) -> go.Figure:
     """Rate by period against its target, with 95% intervals as error bars (Overview, Trends).
 
     ``df``: one row per period (and series): ``x`` period (text, e.g. '2024-01' / '2024-Q1', or date),
     ``y`` rate in [0, 1], ``n`` events, ``low`` / ``high`` the 95% interval; optional ``series``
     column, one line per value in order of first appearance (e.g. survey types). A point with
-    rate >= target is met (filled circle), else missed (x); the hover says which.
+    rate >= target is met (filled circle), else missed (x); the hover says which. A period without
+    a rate (nan) breaks the line. With ``min_n``, a point on fewer events is drawn hollow, grey in
+    the hover as small n, and the line does not pass through it (labels: small_n).
     Labels: title, subtitle, x_title, y_title (optional); period, rate, ci, n, target, met, missed.
     """
     if df.empty:
@@ -61,23 +64,34 @@ def target_line(
     fig = go.Figure()
     met, missed = label_text(labels, "met"), label_text(labels, "missed")
     groups = [(None, df)] if series is None else list(df.groupby(series, sort=False))
+    any_small = False
     for i, (name, g) in enumerate(groups):
         rate, lo, hi = np.array(floats(g[y])), np.array(floats(g[low])), np.array(floats(g[high]))
+        counts = np.array(floats(g[n]))
+        small = (counts < min_n) & ~np.isnan(rate) if min_n else np.zeros(len(rate), dtype=bool)
+        any_small = any_small or bool(small.any())
         is_met = rate >= target
-        status = [met if ok else missed if not math.isnan(r) else "" for ok, r in zip(is_met, rate, strict=True)]
+        status = [
+            label_text(labels, "small_n") if sm else met if ok else missed if not math.isnan(r) else ""
+            for ok, r, sm in zip(is_met, rate, small, strict=True)
+        ]
         colour = PALETTE[i % len(PALETTE)]
+        line_y = np.where(small, np.nan, rate)
         fig.add_scatter(
             x=escs(g[x]),
-            y=rate.tolist(),
-            mode="lines+markers",
+            y=line_y.tolist(),
+            mode="lines" if min_n else "lines+markers",
             name=label_text(labels, "rate") if name is None else esc(str(name)),
+            legendgroup=f"series_{i}",
             line={"color": colour, "width": 2},
             marker={
                 "size": 10,
                 "symbol": [MET_SYMBOL if ok else MISSED_SYMBOL for ok in is_met],
                 "color": [colour if ok or series else VERMILLION for ok in is_met],
             },
-            error_y={
+            error_y=None
+            if min_n
+            else {
                 "type": "data",
                 "symmetric": False,
                 "array": (hi - rate).tolist(),
@@ -86,10 +100,44 @@ def target_line(
                 "width": 4,
                 "color": colour,
             },
-            customdata=list(zip(floats(g[n]), lo.tolist(), hi.tolist(), status, strict=True)),
+            customdata=list(zip(counts.tolist(), lo.tolist(), hi.tolist(), status, strict=True)),
             hovertemplate=rate_hover(labels, "period"),
+            hoverinfo="skip" if min_n else None,
         )
-    for key, symbol in (("met", MET_SYMBOL), ("missed", MISSED_SYMBOL)):  # symbol key in the legend
+        if min_n:  # the points: reliable ones as met / missed, small-n ones hollow, all with their interval
+            symbols = [
+                ("circle-open" if sm else MET_SYMBOL if ok else MISSED_SYMBOL)
+                for ok, sm in zip(is_met, small, strict=True)
+            ]
+            fig.add_scatter(
+                x=escs(g[x]),
+                y=rate.tolist(),
+                mode="markers",
+                name=label_text(labels, "rate") if name is None else esc(str(name)),
+                legendgroup=f"series_{i}",
+                showlegend=False,
+                marker={
+                    "size": 10,
+                    "symbol": symbols,
+                    "color": [
+                        GREY if sm else colour if ok or series else VERMILLION
+                        for ok, sm in zip(is_met, small, strict=True)
+                    ],
+                },
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (hi - rate).tolist(),
+                    "arrayminus": (rate - lo).tolist(),
+                    "thickness": 1.2,
+                    "width": 4,
+                    "color": colour,
+                },
+                customdata=list(zip(counts.tolist(), lo.tolist(), hi.tolist(), status, strict=True)),
+                hovertemplate=rate_hover(labels, "period"),
+            )
+    keys = [("met", MET_SYMBOL), ("missed", MISSED_SYMBOL)] + ([("small_n", "circle-open")] if any_small else [])
+    for key, symbol in keys:  # symbol key in the legend
         fig.add_scatter(
             x=[None],
             y=[None],
@@ -110,22 +158,15 @@ def _rules(value) -> list[int]:
     return sorted(int(r) for r in value)
 
 
-def control_chart(
-    df: pd.DataFrame,
-    labels: dict[str, str],
-    *,
-    target: float | None = None,
-    method: str = "p",
-    sigma_z: float = math.nan,
-) -> go.Figure:
+def control_chart(df: pd.DataFrame, labels: dict[str, str], *, target: float | None = None) -> go.Figure:
     """Monthly p-chart (SPEC section 8): rate, centre line, 3-sigma step limits, flagged points.
 
     ``df``: ``stats.p_chart(...)['points']`` plus ``period`` and ``rules`` (per point the set of
     Western Electric rule numbers from ``stats.western_electric``; empty or None when in control).
-    Used columns: period, successes, n, p, centre, lcl, ucl, rules. ``method`` and ``sigma_z`` are
-    p_chart's: for 'laney' the subtitle is ``labels['laney_note'].format(sigma_z=sigma_z)``, for 'p'
-    ``labels['p_note']`` when given. Flagged points are red diamonds; hover lists their rules.
-    Labels: title, x_title, y_title, p_note (optional); laney_note, period, rate, ci, n, centre,
+    Used columns: period, successes, n, p, centre, lcl, ucl, rules. The subtitle is
+    ``labels['method_note']`` (which chart, p or Laney p′, and why: ui.control_note). Flagged points
+    are red diamonds on the point that completes a pattern; the hover names its rules.
+    Labels: title, x_title, y_title, method_note (optional); period, rate, ci, n, centre,
     limits, target, in_control, out_of_control, rules, rule_1 .. rule_4 (fallback: the number).
     """
     if df.empty:
@@ -194,12 +235,7 @@ def control_chart(
     )
     if target is not None:
         add_target(fig, target, labels)
-    laney = method == "laney"
-    note = (
-        esc(str(labels.get("laney_note", "laney_note")).format(sigma_z=sigma_z))
-        if laney
-        else optional_text(labels, "p_note")
-    )
+    note = optional_text(labels, "method_note")
     if is_category(df["period"]):
         fig.update_xaxes(type="category")
     return apply_layout(fig, labels, subtitle=note, percent_y=True)
@@ -214,13 +250,16 @@ def funnel(
     unit: str = "unit",
     x: str = "successes",
     n: str = "n",
+    phi: float = 1.0,
 ) -> go.Figure:
-    """Funnel plot (Department targets): unit rate against n, 95% / 99.8% limits around ``p0``.
+    """Funnel plot (Department targets): unit rate against n, 95% / 99.8% limits around ``p0``
+    (``limits`` already widened by the overdispersion factor ``phi`` when it applies).
 
     ``df``: one row per unit: ``unit`` name, ``x`` successes, ``n`` events (n = 0 is left out).
     ``limits``: ``stats.funnel_limits(p0, grid)`` (columns n, lower_95, upper_95, lower_998,
-    upper_998). Units are classed by ``stats.funnel_flags``: inside (circles), outside 95% (open
-    diamonds) or outside 99.8% (filled diamonds), the last two labelled with the unit name.
+    upper_998). Units are classed by ``stats.funnel_flags`` (with ``phi``): within (circles), watch
+    — between 95% and 99.8% — (open diamonds) or out of limits — outside 99.8% — (filled diamonds),
+    the last two labelled with the unit name; every point names its unit on hover.
     Labels: title, subtitle, x_title, y_title (optional); unit, rate, ci, n, overall, limit_95,
     limit_998, within, above_95, below_95, above_998, below_998.
     """
@@ -228,7 +267,7 @@ def funnel(
     if df.empty:
         return no_data(labels)
     xs, ns = floats(df[x]), floats(df[n])
-    flags = stats.funnel_flags(xs, ns, p0)
+    flags = stats.funnel_flags(xs, ns, p0, phi)
     fig = go.Figure()
     grid = floats(limits["n"])
     for lab in ("95", "998"):

@@ -25,6 +25,7 @@ MET_SYMBOL, MISSED_SYMBOL, FLAG_SYMBOL, OUTSIDE_95_SYMBOL = "circle", "x", "diam
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, Arial, sans-serif"
 TEMPLATE = "plotly_white"
 MARGIN = {"l": 60, "r": 30, "t": 60, "b": 50}
+LEGEND = {"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0}  # below the plot
 LIMIT_STYLE = {"95": {"color": ORANGE, "dash": "dash"}, "998": {"color": VERMILLION, "dash": "dot"}}
 
 
@@ -73,7 +74,7 @@ def apply_layout(
     percent_y: bool = False,
     height: int | None = None,
 ) -> go.Figure:
-    """House layout: template, CJK-capable fonts, margins, legend on top, title / axis titles, % axes."""
+    """House layout: template, CJK-capable fonts, margins, legend below the plot, title / axis titles, % axes."""
     title, subtitle = optional_text(labels, "title"), subtitle or optional_text(labels, "subtitle")
     top = 90 if title and subtitle else 60 if title or subtitle else 40
     fig.update_layout(
@@ -81,8 +82,9 @@ def apply_layout(
         font={"family": FONT_FAMILY, "size": 13},
         hoverlabel={"font": {"family": FONT_FAMILY}},
         colorway=list(PALETTE),
-        margin={**MARGIN, "t": top},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1},
+        margin={**MARGIN, "t": top, "b": 100},
+        # below the plot, where a long legend cannot run into the title or the subtitle
+        legend=LEGEND,
     )
     if title or subtitle:
         head = {"text": title or subtitle, "x": 0, "xanchor": "left"}

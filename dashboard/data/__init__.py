@@ -10,7 +10,9 @@ are the package's public questions.
 """
 
 from dashboard.data.admin import (
+    dimension_options,
     dimension_values,
+    emptying_filter,
     freshness,
     load_history,
     meta,
@@ -30,12 +32,13 @@ from dashboard.data.complaints import (
     complaint_severity,
     complaint_summary,
     complaints_view,
+    open_capas,
     open_complaints,
     recurring_causes,
 )
 from dashboard.data.connection import WarehouseMismatch, identity, identity_at
 from dashboard.data.costs import cost_tickets, service_costs
-from dashboard.data.filters import DIMENSIONS, Filters
+from dashboard.data.filters import DIMENSIONS, KPI_DIMENSIONS, OWNER, Filters
 from dashboard.data.kpis import (
     BREAKDOWNS,
     department_failures,
@@ -63,6 +66,8 @@ __all__ = [
     "BREAKDOWNS",
     "DIMENSIONS",
     "EVERYTHING",
+    "KPI_DIMENSIONS",
+    "OWNER",
     "Filters",
     "Scope",
     "Unscoped",
@@ -79,8 +84,10 @@ __all__ = [
     "complaints_view",
     "cost_tickets",
     "department_failures",
+    "dimension_options",
     "dimension_values",
     "dissatisfied_responses",
+    "emptying_filter",
     "events",
     "freshness",
     "identity",
@@ -91,6 +98,7 @@ __all__ = [
     "load_history",
     "meta",
     "missing_relations",
+    "open_capas",
     "open_complaints",
     "periods",
     "recurring_causes",

@@ -1,6 +1,6 @@
 """The warehouse's own state (SPEC §2, §7.7): the relations this version reads, build time and
-as-of, freshness, load history and rejected rows (administrators only), and the periods and
-dimension values that the sidebar offers (those of the viewer's scope)."""
+as-of, freshness, load history and rejected rows (administrators only), the periods and filter
+values that the sidebar offers (those of the viewer's scope), and which filter empties a selection."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard.data import connection
 from dashboard.data.connection import CACHE
-from dashboard.data.filters import DIMENSIONS, Filters, where
+from dashboard.data.filters import DIMENSIONS, KPI_DIMENSIONS, Filters, where
 from dashboard.data.scope import Scope, require_admin
 
 # The relations the dashboard and the reports read. A warehouse built by an older version of the
@@ -71,17 +71,53 @@ def periods(ident: tuple, scope: Scope | None) -> pd.DataFrame:
 
 
 @st.cache_data(**CACHE)
-def dimension_values(ident: tuple, scope: Scope | None) -> dict[str, list[str]]:
-    """The values each sidebar dimension takes on the scope's events (a department manager is not
-    offered another department's)."""
-    where, params = _scoped(scope)
-    out = {}
-    for dim in DIMENSIONS:
-        df = connection.run(
-            ident, f"select distinct {dim} as v from kpi_cube where {where} and {dim} is not null order by v", params
+def dimension_options(ident: tuple, f: Filters, dim: str) -> list[str]:
+    """The values sidebar filter `dim` (the owner department or a record dimension) can take under
+    the selection `f`, its own filter left out: those present among the KPI events of the period."""
+    assert dim in KPI_DIMENSIONS
+    clause, params = where(f.without(dim), "kpi_cube", dims=KPI_DIMENSIONS)
+    df = connection.run(
+        ident, f"select distinct {dim} as v from kpi_cube where {clause} and {dim} is not null order by v", params
+    )
+    return df["v"].tolist()
+
+
+def dimension_values(ident: tuple, f: Filters) -> dict[str, list[str]]:
+    """dimension_options of every sidebar filter under the others (SPEC §7), within the viewer's scope
+    (a department manager is not offered another department's values): no filter offers a value that
+    would empty the selection."""
+    return {dim: dimension_options(ident, f, dim) for dim in KPI_DIMENSIONS}
+
+
+# the table and the dimensions of each page's subject, for naming the filter that empties a view
+SUBJECTS = {
+    "kpi": ("kpi_cube", "events", KPI_DIMENSIONS),
+    "complaints": ("complaints", "1", DIMENSIONS),
+    "surveys": ("survey_responses", "1", tuple(d for d in DIMENSIONS if d != "channel")),
+}
+
+
+@st.cache_data(**CACHE)
+def emptying_filter(ident: tuple, f: Filters, subject: str = "kpi") -> str | None:
+    """Which filter empties a selection that has no records of `subject` (kpi, complaints, surveys):
+    'period' when the period alone holds none, else the first filter (in the sidebar's order) that,
+    added to the period and the filters before it, leaves none; None when the selection is not empty."""
+    table, weight, dims = SUBJECTS[subject]
+    steps: list[tuple[str, str, list]] = [("period", *where(f, table, dims=()))]
+    active = [d for d in dims if f.dim(d)]
+    for i, dim in enumerate(active):
+        kept = Filters(
+            kind=f.kind, start=f.start, end=f.end, dims=tuple((d, f.dim(d)) for d in active[: i + 1]), scope=f.scope
         )
-        out[dim] = df["v"].tolist()
-    return out
+        steps.append((dim, *where(kept, table, dims=dims)))
+    sums = ", ".join(
+        f"coalesce(sum({weight}) filter (where {clause}), 0) as s{i}" for i, (_, clause, _) in enumerate(steps)
+    )
+    row = connection.run(ident, f"select {sums} from {table}", [p for _, _, params in steps for p in params]).iloc[0]
+    for i, (name, _, _) in enumerate(steps):
+        if not row[f"s{i}"]:
+            return name
+    return None
 
 
 @st.cache_data(**CACHE)
@@ -94,6 +130,21 @@ def load_history(ident: tuple, scope: Scope | None, limit: int = 500) -> pd.Data
 
 
 @st.cache_data(**CACHE)
+def _reason_codes(ident: tuple) -> str:
+    """The select list of a rejected row's reason code and parameters: the warehouse's columns
+    reason_code and reason_params where it has them, else nulls (a warehouse built before codes
+    existed), so that the Data page words every reason in the reader's language either way."""
+    columns = set(connection.run(ident, "select * from rejected_rows limit 0").columns)
+    code = "reason_code" if "reason_code" in columns else "cast(null as varchar) as reason_code"
+    params = (
+        "cast(reason_params as varchar) as reason_params"
+        if "reason_params" in columns
+        else ("cast(null as varchar) as reason_params")
+    )
+    return f"{code}, {params}"
+
+
+@st.cache_data(**CACHE)
 def rejected_rows(
     ident: tuple,
     scope: Scope | None,
@@ -102,8 +153,9 @@ def rejected_rows(
     reason: str | None = None,
     limit: int = 5000,
 ) -> pd.DataFrame:
-    """Rejected input rows with their reasons, filtered by source, file and reason text
-    (administrators only: a rejected value may be anyone's phone number)."""
+    """Rejected input rows with their reasons (English, and the code with its parameters when the
+    warehouse has them), filtered by source, file and reason text (administrators only: a rejected
+    value may be anyone's phone number)."""
     require_admin(scope)
     clauses, params = ["true"], []
     if source:
@@ -117,7 +169,8 @@ def rejected_rows(
         params.append(reason)
     return connection.run(
         ident,
-        f"""select load_id, file_name, source, row_number, record_key, "column", value, reason, sha256
+        f"""select load_id, file_name, source, row_number, record_key, "column", value, reason,
+                   {_reason_codes(ident)}, sha256
         from rejected_rows where {" and ".join(clauses)} order by load_id desc, file_name, row_number limit ?""",
         params + [limit],
     )
@@ -125,11 +178,12 @@ def rejected_rows(
 
 @st.cache_data(**CACHE)
 def rejected_summary(ident: tuple, scope: Scope | None) -> pd.DataFrame:
-    """Rejected rows counted by source, file and reason (administrators only)."""
+    """Rejected rows counted by source, file and reason, with its code and parameters when known
+    (administrators only)."""
     require_admin(scope)
     return connection.run(
         ident,
-        "select source, file_name, reason, count(*) as rows from rejected_rows "
+        f"select source, file_name, reason, {_reason_codes(ident)}, count(*) as rows from rejected_rows "
         "group by all order by rows desc, source, file_name",
     )
 

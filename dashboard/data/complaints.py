@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.data import connection
 from dashboard.data.connection import CACHE
-from dashboard.data.filters import Filters, where
+from dashboard.data.filters import KPI_DIMENSIONS, Filters, where
 from dashboard.data.scope import masked, resolve
 
 SEVERITY_ORDER = "case severity when 'serious' then 0 when 'general' then 1 else 2 end"
@@ -123,6 +123,21 @@ def _capa_status_counts(run, f: Filters) -> pd.DataFrame:
     )
 
 
+def _open_capas(run, f: Filters, limit: int) -> pd.DataFrame:
+    clause, params = where(f, "complaints", month=None, alias="c")
+    return run(
+        f"""
+        select c.complaint_id, c.capa_status, c.capa_owner, c.capa_due_at,
+               greatest(0, epoch((select as_of from meta_build) - c.capa_due_at) / 86400.0) as days_overdue,
+               c.capa_action, c.root_cause_category, s.name_zh, c.product_model, c.responsible_department,
+               c.received_at
+        from complaints c left join settings_root_causes s on s.root_cause_category = c.root_cause_category
+        where {clause} and c.capa_status in ('open', 'overdue')
+        order by c.capa_status = 'overdue' desc, c.capa_due_at nulls last, c.complaint_id limit ?""",
+        params + [limit],
+    ).pipe(masked, f.scope)
+
+
 def _capa_effect(run, f: Filters) -> pd.DataFrame:
     period, p1 = where(f, "capa_effect", month="cast(date_trunc('month', e.capa_done_at) as date)", dims=(), alias="e")
     dims, p2 = where(f, "complaints", month=None, alias="c")
@@ -131,7 +146,8 @@ def _capa_effect(run, f: Filters) -> pd.DataFrame:
         f"""
         select e.complaint_id, e.root_cause_category, s.name_zh, e.product_model, e.responsible_department,
                e.capa_action, e.capa_owner, e.capa_due_at, e.capa_done_at, e.capa_effective, e.window_days,
-               e.complaints_before, e.complaints_after, e.after_until, e.is_pending, e.after_days_observed
+               e.complaints_before, e.complaints_answered, e.complaints_after, e.after_until, e.is_pending,
+               e.after_days_observed
         from capa_effect e {join}
         left join settings_root_causes s on s.root_cause_category = e.root_cause_category
         where {period} and {dims if f.has_dims else "true"}
@@ -189,7 +205,7 @@ def _complaint_list(run, f: Filters, by: str | None, value, limit: int) -> pd.Da
 def _kpi_totals(run, f: Filters, kpis: tuple[str, ...]) -> pd.DataFrame:
     """Settings of `kpis` (settings order) with their successes and events summed over the filtered
     range from kpi_cube; successes / n are 0 for a KPI without events."""
-    clause, params = where(f, "kpi_cube")
+    clause, params = where(f, "kpi_cube", dims=KPI_DIMENSIONS)
     owned, owned_params = where(f, "settings_kpi", month=None, dims=(), alias="k")
     return run(
         f"""
@@ -206,7 +222,7 @@ def _kpi_totals(run, f: Filters, kpis: tuple[str, ...]) -> pd.DataFrame:
 @st.cache_data(**CACHE)
 def complaints_view(ident: tuple, f: Filters, list_limit: int = 1000) -> dict:
     """Everything the Complaints page shows by default (queries in parallel): summary, pareto, matrix,
-    severity, rate, open, capa_status, capa_effect, close_month, close_category, recurring, list
+    severity, rate, open, capa_status, capa_effect, open_capas, close_month, close_category, recurring, list
     (the latest `list_limit` complaints) and kpis (the complaint KPIs over the range)."""
     return connection.run_parallel(
         ident,
@@ -221,6 +237,7 @@ def complaints_view(ident: tuple, f: Filters, list_limit: int = 1000) -> dict:
             "rate": lambda run: _complaint_rate(run, f),
             "capa_status": lambda run: _capa_status_counts(run, f),
             "capa_effect": lambda run: _capa_effect(run, f),
+            "open_capas": lambda run: _open_capas(run, f, 5000),
             "close_month": lambda run: _complaint_close_times(run, f, "month"),
             "close_category": lambda run: _complaint_close_times(run, f, "category"),
             "recurring": lambda run: _recurring_causes(run, f, 500),
@@ -278,6 +295,13 @@ def capa_effect(ident: tuple, f: Filters) -> pd.DataFrame:
     """Completed CAPAs (capa_effect mart) done in the filtered period, under the dimension filters
     of their complaint: before / after counts, window and observed days, pending flag."""
     return _capa_effect(connection.single(ident), f)
+
+
+@st.cache_data(**CACHE)
+def open_capas(ident: tuple, f: Filters, limit: int = 5000) -> pd.DataFrame:
+    """CAPAs not done at the as-of time under the dimension filters (any period), overdue first:
+    owner, due date and days overdue."""
+    return _open_capas(connection.single(ident), f, limit)
 
 
 @st.cache_data(**CACHE)

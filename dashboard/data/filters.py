@@ -1,15 +1,18 @@
 """The sidebar's selection as the queries receive it (Filters, with the viewer's scope inside), and
 as SQL: a WHERE clause of the scope, the period and the dimension filters with its parameters, never
-formatted values (STYLE)."""
+formatted values (STYLE). The owner department filters KPIs only (the KPIs that department owns): KPI
+queries pass KPI_DIMENSIONS."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from dashboard.data.scope import Scope, clause
 
 DIMENSIONS = ("region", "service_center", "product_line", "customer_tier", "channel")
+OWNER = "owner_department"
+KPI_DIMENSIONS = (OWNER, *DIMENSIONS)
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,12 @@ class Filters:
 
     @property
     def has_dims(self) -> bool:
-        return any(values for _, values in self.dims)
+        """A record dimension (not the owner department, which selects KPIs) is filtered."""
+        return any(values for dim, values in self.dims if dim in DIMENSIONS)
+
+    def without(self, name: str) -> Filters:
+        """The same selection with dimension `name` not filtered."""
+        return replace(self, dims=tuple((d, v) for d, v in self.dims if d != name))
 
 
 def where(

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.data import connection
 from dashboard.data.connection import CACHE
-from dashboard.data.filters import DIMENSIONS, Filters, where
+from dashboard.data.filters import DIMENSIONS, KPI_DIMENSIONS, Filters, where
 
 
 @st.cache_data(**CACHE)
@@ -23,7 +23,7 @@ def kpi_rates(ident: tuple, f: Filters, grain: str = "quarter") -> pd.DataFrame:
     """Successes and events per period (month or quarter) and KPI under the filters.
     Rates and intervals are computed by the caller with dashboard.stats (SPEC §8)."""
     assert grain in ("month", "quarter")
-    clause, params = where(f, "kpi_cube", alias="e")
+    clause, params = where(f, "kpi_cube", dims=KPI_DIMENSIONS, alias="e")
     return connection.run(
         ident,
         f"""
@@ -48,34 +48,44 @@ def scorecard(ident: tuple, f: Filters, quarter: str) -> pd.DataFrame:
     )
 
 
+EVENT_SELECT = """
+        select e.event_id, e.kpi, e.success, e.settled_at, e.happened_at, e.due_at, e.month, e.quarter,
+               e.owner_department, e.customer_id, c.customer_name, e.ticket_id, e.serial_no, e.repeat_ticket_id,
+               e.region, e.service_center, e.technician, e.product_line, e.customer_tier, e.channel
+        from kpi_events e left join customers c on c.customer_id = e.customer_id"""
+
+
 @st.cache_data(**CACHE)
 def events(
     ident: tuple,
     f: Filters,
-    kpi: str,
+    kpi: str | tuple[str, ...],
     group: str | None = None,
     value: str | None = None,
     period: str | None = None,
     limit: int = 5000,
 ) -> pd.DataFrame:
-    """The events behind a KPI number, failures first (drill-down)."""
-    clause, params = where(f, "kpi_events")
-    clause += " and kpi = ?"
-    params.append(kpi)
+    """The events behind a KPI number (or behind the composite: a tuple of KPIs), failures first,
+    with the customer, and for first-time fix the unit and the repeat repair that failed it (drill-down)."""
+    clause, params = where(f, "kpi_events", dims=KPI_DIMENSIONS, alias="e")
+    if isinstance(kpi, tuple):
+        clause += " and e.kpi in (select unnest(?::varchar[]))"
+        params.append(list(kpi))
+    else:
+        clause += " and e.kpi = ?"
+        params.append(kpi)
     if group:
         assert group in DIMENSIONS + ("technician", "owner_department")
-        clause += f" and {group} is not distinct from ?"
+        clause += f" and e.{group} is not distinct from ?"
         params.append(value)
     if period:
-        clause += " and (quarter = ? or strftime(month, '%Y-%m') = ?)"
+        clause += " and (e.quarter = ? or strftime(e.month, '%Y-%m') = ?)"
         params += [period, period]
     return connection.run(
         ident,
-        f"""
-        select event_id, kpi, success, settled_at, happened_at, due_at, month, quarter, owner_department,
-               region, service_center, technician, product_line, customer_tier, channel
-        from kpi_events where {clause}
-        order by success, settled_at desc limit ?""",
+        f"""{EVENT_SELECT}
+        where {clause}
+        order by e.success, e.settled_at desc, e.kpi, e.event_id limit ?""",
         params + [limit],
     )
 
@@ -88,7 +98,7 @@ def kpi_breakdown(ident: tuple, f: Filters, kpi: str, group: str, limit: int = 2
     """Successes and events of one KPI per unit of `group` (region, service centre, technician or
     product line) under the filters, largest units first; events without a value form the null unit."""
     assert group in BREAKDOWNS
-    clause, params = where(f, "kpi_events")
+    clause, params = where(f, "kpi_events", dims=KPI_DIMENSIONS)
     return connection.run(
         ident,
         f"""
@@ -102,14 +112,11 @@ def kpi_breakdown(ident: tuple, f: Filters, kpi: str, group: str, limit: int = 2
 @st.cache_data(**CACHE)
 def department_failures(ident: tuple, f: Filters, department: str, limit: int = 5000) -> pd.DataFrame:
     """The failed events of the KPIs a department owns (kpi_events.owner_department), newest first."""
-    clause, params = where(f, "kpi_events")
+    clause, params = where(f, "kpi_events", dims=KPI_DIMENSIONS, alias="e")
     return connection.run(
         ident,
-        f"""
-        select event_id, kpi, success, settled_at, happened_at, due_at, month, quarter, owner_department,
-               region, service_center, technician, product_line, customer_tier, channel
-        from kpi_events
-        where {clause} and not success and owner_department = ?
-        order by settled_at desc, event_id limit ?""",
+        f"""{EVENT_SELECT}
+        where {clause} and not e.success and e.owner_department = ?
+        order by e.settled_at desc, e.event_id limit ?""",
         params + [department, limit],
     )

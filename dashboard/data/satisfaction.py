@@ -148,13 +148,32 @@ def _survey_response_times(run, f: Filters) -> pd.DataFrame:
 
 
 def _dissatisfied_responses(run, f: Filters, limit: int) -> pd.DataFrame:
+    # one row per customer: the latest dissatisfied response (ties by response id) and how many
+    latest = "{'at': responded_at, 'id': response_id}"
+    fields = (
+        "survey_type",
+        "customer_name",
+        "customer_tier",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "csi",
+        "nps",
+        "ticket_id",
+        "region",
+        "service_center",
+        "comment",
+        "response_id",
+    )
+    picked = ", ".join(f"arg_max({c}, {latest}) as {c}" for c in fields)
     clause, params = where(f, "survey_responses", dims=SURVEY_DIMS)
     return run(
         f"""
-        select responded_at, survey_type, customer_id, customer_name, customer_tier, contact_name, contact_phone,
-               contact_email, overall, csi, nps, ticket_id, region, service_center, comment, response_id
+        select max(responded_at) as responded_at, customer_id, count(*) as responses, min(overall) as overall,
+               arg_max(overall, {latest}) as latest_overall, {picked}
         from survey_responses where {clause} and not is_satisfied
-        order by responded_at desc, response_id limit ?""",
+        group by customer_id
+        order by responded_at desc, customer_id limit ?""",
         params + [limit],
     ).pipe(masked, f.scope)
 
@@ -262,9 +281,10 @@ def survey_response_times(ident: tuple, f: Filters) -> pd.DataFrame:
 
 @st.cache_data(**CACHE)
 def dissatisfied_responses(ident: tuple, f: Filters, limit: int = 2000) -> pd.DataFrame:
-    """Filtered responses whose overall score is below the satisfied threshold (is_satisfied false),
-    latest first, with the customer's contact details (masked unless the scope may see them, SPEC §9). The
-    latest rows are picked on a few columns first and only they are read in full."""
+    """The customers to call back: one row per customer with a filtered response whose overall score
+    is below the satisfied threshold (is_satisfied false) — how many such responses, the lowest
+    overall, and the latest one's survey, scores, comment and the customer's contact details (masked
+    unless the scope may see them, SPEC §9) —, latest first."""
     return _dissatisfied_responses(connection.single(ident), f, limit)
 
 

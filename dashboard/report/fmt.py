@@ -29,7 +29,8 @@ def number(x, digits: int = 1) -> str:
 
 
 def money(x) -> str:
-    return "—" if ui.missing(x) else f"{float(x):,.0f}"
+    """¥ with thousands separators: 12345.6 -> '¥12,346'."""
+    return "—" if ui.missing(x) else f"¥{float(x):,.0f}"
 
 
 def pp(x) -> str:
@@ -66,22 +67,14 @@ def item_name(row) -> str:
     return str(row["item"]) if ui.missing(value) else str(value)
 
 
-def dim_value(dim: str, value: str) -> str:
-    if dim == "customer_tier":
-        return ui.label("tier", value)
-    if dim == "channel":
-        return ui.label("ch", value)
-    return str(value)
-
-
 def filters_text(f: data.Filters | None) -> str:
     """The dimension filters as one line ('区域：华北；渠道：电话'), and the departments of a scoped
     viewer, or 'none' (SPEC §9: stated on the cover)."""
     sep, join = ("；", "、") if lang() == "zh" else ("; ", ", ")
     colon = "：" if lang() == "zh" else ": "
     parts = [
-        f"{t(dim)}{colon}{join.join(dim_value(dim, v) for v in f.dim(dim))}"
-        for dim in data.DIMENSIONS
+        f"{t('owner_department_filter') if dim == data.OWNER else t(dim)}{colon}{join.join(ui.dim_value(dim, v) for v in f.dim(dim))}"
+        for dim in data.KPI_DIMENSIONS
         if f is not None and f.dim(dim)
     ]
     if f is not None and f.scope is not None and f.scope.departments is not None:
@@ -95,25 +88,9 @@ def now_text(time_zone: str) -> str:
     return datetime.now(ZoneInfo(time_zone)).strftime("%Y-%m-%d %H:%M")
 
 
-def verdict(row, small_n: int) -> str:
-    """Met / significant miss / not significant / small n (SPEC §8), or no events."""
-    if ui.missing(row["n"]) or int(row["n"]) == 0:
-        return t("rpt_v_none")
-    v = row["verdict"]
-    if v == "met":
-        return t("rpt_v_met_small", n=small_n) if int(row["n"]) < small_n else t("rpt_v_met")
-    if v == "small_n":
-        return t("rpt_v_small", n=small_n)
-    key = "rpt_v_sig" if v == "significant_miss" else "rpt_v_notsig"
-    return t(key, p=p_phrase(row["p_value"]))
-
-
-def composite_verdict(comp: dict) -> str:
-    if ui.missing(comp["rate"]):
-        return t("rpt_v_none")
-    if comp["met"]:
-        return t("rpt_v_met")
-    return t("rpt_v_comp_sig" if comp["ci_high"] < comp["target"] else "rpt_v_comp_notsig")
+def verdict(row) -> str:
+    """The verdict of a rate or of the composite, worded as the pages word it (ui.verdict_text)."""
+    return ui.verdict_text(row)
 
 
 def change(row) -> str:
@@ -144,8 +121,6 @@ def rate_labels(**extra) -> dict:
         "in_control": t("trend_in_control"),
         "out_of_control": t("trend_out_of_control"),
         "rules": t("trend_rules"),
-        "laney_note": t("trend_laney_note"),
-        "p_note": t("trend_p_note"),
     }
     keys.update({f"rule_{k}": t(f"rule_{k}") for k in range(1, 5)})
     keys.update(extra)

@@ -140,7 +140,7 @@ def _composite_series(
                 "rate": c["rate"],
                 "ci_low": c["ci_low"],
                 "ci_high": c["ci_high"],
-                "n": math.nan,
+                "n": c["smallest_n"],
                 "complete": c["complete"],
             }
         )
@@ -170,6 +170,7 @@ def _trends(ident: tuple, filters: data.Filters | None, end: date, kpis: pd.Data
                 "points": points,
                 "method": chart["method"],
                 "sigma_z": chart["sigma_z"],
+                "dispersion": chart["dispersion"],
                 "trend": stats.mann_kendall(list(points["p"])),
                 "flagged": [(p, sorted(r)) for p, r in zip(points["period"], points["rules"], strict=True) if r],
             }
@@ -178,9 +179,11 @@ def _trends(ident: tuple, filters: data.Filters | None, end: date, kpis: pd.Data
 
 
 def _complaints(ident: tuple, f: data.Filters, settings: Settings) -> dict:
-    overdue = data.open_complaints(ident, f)
-    overdue = overdue[overdue["is_overdue"].fillna(False).astype(bool)]
+    open_now = data.open_complaints(ident, f)  # at the as-of time, any period received, as the page shows them
+    overdue = open_now[open_now["is_overdue"].fillna(False).astype(bool)]
     return {
+        "open": open_now,
+        "open_capas": data.open_capas(ident, f),
         "summary": data.complaint_summary(ident, f),
         "pareto": data.complaint_pareto(ident, f),
         "severity": data.complaint_severity(ident, f),

@@ -10,8 +10,17 @@ Undefined results are ``float('nan')`` unless a docstring says ``None``. Callers
 from dashboard.stats.capa import capa_effect, capa_effect_many, capa_verdicts
 from dashboard.stats.control import mann_kendall, p_chart, western_electric
 from dashboard.stats.drivers import ipa_quadrants, spearman_from_counts, spearman_importance, t_interval
-from dashboard.stats.funnel import funnel_flags, funnel_limits
-from dashboard.stats.rates import below_target_test, composite_interval, newcombe_diff, wilson
+from dashboard.stats.funnel import funnel_flags, funnel_limits, overdispersion, standardized
+from dashboard.stats.rates import (
+    below_target_test,
+    composite_interval,
+    composite_test,
+    holm,
+    miss_verdict,
+    mover_difference,
+    newcombe_diff,
+    wilson,
+)
 
 __all__ = [
     "below_target_test",
@@ -19,14 +28,20 @@ __all__ = [
     "capa_effect_many",
     "capa_verdicts",
     "composite_interval",
+    "composite_test",
     "funnel_flags",
     "funnel_limits",
+    "holm",
     "ipa_quadrants",
     "mann_kendall",
+    "miss_verdict",
+    "mover_difference",
     "newcombe_diff",
+    "overdispersion",
     "p_chart",
     "spearman_from_counts",
     "spearman_importance",
+    "standardized",
     "t_interval",
     "wilson",
     "western_electric",

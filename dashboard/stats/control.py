@@ -1,5 +1,6 @@
-"""Signals over time (SPEC section 8): the p-chart (Laney p' when overdispersed), the Western
-Electric rules on its standardized points and the Mann-Kendall trend test."""
+"""Signals over time (SPEC section 8): the p-chart (Laney p' when the chi-squared dispersion test
+finds the months overdispersed), the Western Electric rules on its standardized points, flagged
+on the point that completes each pattern, and the Mann-Kendall trend test."""
 
 from __future__ import annotations
 
@@ -17,22 +18,27 @@ def p_chart(
     successes: Sequence[float],
     n: Sequence[float],
     laney_min_points: int = 6,
+    alpha: float = 0.05,
 ) -> dict:
     """p-chart (or Laney p' chart) for a sequence of periods, e.g. months in the shown range.
 
     Centre line p_bar = sum(x) / sum(n) over all points given; sigma_i = sqrt(p_bar(1-p_bar)/n_i).
-    Laney: z_i = (p_i - p_bar) / sigma_i, sigma_z = mean |z_i - z_{i-1}| / 1.128 over consecutive
-    points with n > 0. **Rule**: the Laney p' chart (sigma_i * sigma_z) is used when sigma_z > 1 and
-    at least ``laney_min_points`` periods have n > 0; otherwise the plain p chart (limits are never
-    narrowed for underdispersion). Periods with n = 0 get nan limits and z and are skipped (neighbours
-    treated as consecutive) in the moving range.
+    **When Laney**: the monthly counts are tested for overdispersion about the centre line with
+    the chi-squared dispersion test, X^2 = sum (x_i - n_i p_bar)^2 / (n_i p_bar (1 - p_bar)) =
+    sum z_i^2 on k - 1 degrees of freedom (k periods with n > 0); the Laney p' chart is used when
+    its p < ``alpha``, sigma_z > 1 and at least ``laney_min_points`` periods have n > 0 — a test,
+    not sigma_z > 1 alone, which in-control series show about half the time. Laney: z_i = (p_i -
+    p_bar) / sigma_i, sigma_z = mean |z_i - z_{i-1}| / 1.128 over consecutive points with n > 0,
+    and the limits widen to sigma_i * sigma_z (never narrowed). Periods with n = 0 get nan limits
+    and z and are skipped (neighbours treated as consecutive) in the moving range.
 
     Returns ``{'centre': p_bar, 'method': 'p' | 'laney', 'sigma_z': float (nan if < 2 points),
-    'points': DataFrame}``; ``points`` has one row per period with columns ``successes, n, p,
-    centre, sigma, lcl, ucl, lcl_1, ucl_1, lcl_2, ucl_2, z``. ``sigma`` is the one-sigma width
-    actually used (times sigma_z for Laney); limits are ``centre -/+ k*sigma`` clipped to [0, 1]
-    (``lcl/ucl`` k=3, ``_1`` k=1, ``_2`` k=2); ``z = (p - centre) / sigma`` is standardized against
-    the limits shown (feed it to :func:`western_electric`). When sigma = 0 (p_bar is 0 or 1) z = 0.
+    'dispersion': {'statistic', 'df', 'p_value'}, 'points': DataFrame}``; ``points`` has one row
+    per period with columns ``successes, n, p, centre, sigma, lcl, ucl, lcl_1, ucl_1, lcl_2,
+    ucl_2, z``. ``sigma`` is the one-sigma width actually used (times sigma_z for Laney); limits
+    are ``centre -/+ k*sigma`` clipped to [0, 1] (``lcl/ucl`` k=3, ``_1`` k=1, ``_2`` k=2); ``z =
+    (p - centre) / sigma`` is standardized against the limits shown (feed it to
+    :func:`western_electric`). When sigma = 0 (p_bar is 0 or 1) z = 0.
     """
     x = np.asarray(successes, dtype=float)
     m = np.asarray(n, dtype=float)
@@ -47,7 +53,12 @@ def p_chart(
         z_p = np.where(sigma > 0, (p - p_bar) / sigma, np.where(valid, 0.0, np.nan))
     zv = z_p[valid & (sigma > 0)]
     sigma_z = float(np.mean(np.abs(np.diff(zv))) / D2) if zv.size >= 2 else math.nan
-    method = "laney" if (valid.sum() >= laney_min_points and sigma_z > 1) else "p"
+    dispersion = {"statistic": math.nan, "df": max(int(zv.size) - 1, 0), "p_value": math.nan}
+    if zv.size >= 2:
+        statistic = float(np.sum(zv**2))
+        dispersion.update(statistic=statistic, p_value=float(stats.chi2.sf(statistic, zv.size - 1)))
+    overdispersed = dispersion["p_value"] < alpha and sigma_z > 1
+    method = "laney" if (valid.sum() >= laney_min_points and overdispersed) else "p"
     if method == "laney":
         sigma = sigma * sigma_z
         z = z_p / sigma_z
@@ -58,23 +69,24 @@ def p_chart(
         points[lo] = np.clip(p_bar - k * sigma, 0.0, 1.0)
         points[hi] = np.clip(p_bar + k * sigma, 0.0, 1.0)
     points["z"] = z
-    return {"centre": p_bar, "method": method, "sigma_z": sigma_z, "points": points}
+    return {"centre": p_bar, "method": method, "sigma_z": sigma_z, "dispersion": dispersion, "points": points}
 
 
 def western_electric(z: Sequence[float]) -> list[set[int]]:
     """Western Electric rules 1-4 on standardized values (z = (p - centre) / sigma).
 
-    Returns one set per point with the rule numbers that flag it:
+    Returns one set per point with the rule numbers whose pattern that point completes:
 
     1. a point beyond 3 sigma (|z| > 3);
     2. 2 of 3 consecutive points beyond 2 sigma (z > 2, or z < -2) on the same side;
     3. 4 of 5 consecutive points beyond 1 sigma on the same side;
     4. 8 consecutive points on the same side of the centre (z = 0 breaks a run).
 
-    Convention: "beyond" is strict. A rule flags the points *that make up the pattern*: for
-    rules 2 and 3 the qualifying points inside a triggering window (not the one in-between point
-    that is not beyond the limit), for rule 4 every point of the run. Windows near the start may be
-    shorter (two points beyond 2 sigma that are neighbours always fire rule 2). nan values (periods
+    Convention (Minitab, Nelson): the flag sits on the point that completes the pattern, not on
+    every point of it: for rules 2 and 3 a point beyond the limit whose window of 3 (5) points
+    ending there holds 2 (4) beyond it on its side; for rule 4 the 8th point of a run and each
+    further point that extends it. "Beyond" is strict. Windows near the start may be shorter (two
+    neighbouring points beyond 2 sigma always fire rule 2, on the second). nan values (periods
     without data) are skipped: the points either side of them are treated as consecutive.
     """
     arr = np.asarray(z, dtype=float)
@@ -89,18 +101,13 @@ def western_electric(z: Sequence[float]) -> list[set[int]]:
         for end in range(k):
             start = max(0, end - window + 1)
             for sign in (1, -1):
-                hits = [j for j in range(start, end + 1) if sign * v[j] > limit]
-                if len(hits) >= need:
-                    for j in hits:
-                        flags[idx[j]].add(rule)
-    signs = np.sign(v)
-    run_start = 0
-    for i in range(1, k + 1):
-        if i == k or signs[i] != signs[run_start]:
-            if signs[run_start] != 0 and i - run_start >= 8:
-                for j in range(run_start, i):
-                    flags[idx[j]].add(4)
-            run_start = i
+                if sign * v[end] > limit and sum(1 for j in range(start, end + 1) if sign * v[j] > limit) >= need:
+                    flags[idx[end]].add(rule)
+    run = 0
+    for i in range(k):
+        run = run + 1 if i > 0 and v[i] != 0 and np.sign(v[i]) == np.sign(v[i - 1]) else (1 if v[i] != 0 else 0)
+        if run >= 8:
+            flags[idx[i]].add(4)
     return flags
 
 

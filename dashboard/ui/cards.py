@@ -1,39 +1,40 @@
-"""The KPI card: value, target, met or missed, interval, n, significance and the change against
-the previous period."""
+"""The rate card: title (wrapped, never cut), value, verdict, target, interval, n and the change
+against the previous period with its interval."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import stats
 from dashboard.i18n import t
-from dashboard.ui.text import pct
-from dashboard.ui.verdicts import verdict_text
+from dashboard.ui.text import missing, pct, plain
+from dashboard.ui.verdicts import change, change_text, verdict_text
 
 
-def kpi_card(title: str, row: dict, prev: dict | None = None) -> None:
-    """A KPI card: value, target, met or missed, interval, n, significance and change vs the
-    previous period with its Newcombe interval."""
-    delta = None
-    help_lines = [
-        f"{t('target')} ≥ {pct(row['target'], 0)}",
-        f"{t('ci')}: {pct(row['ci_low'])} – {pct(row['ci_high'])}",
-    ]
-    if "n" in row and row.get("n") is not None and row["n"] == row["n"]:
-        help_lines.append(f"{t('n')} = {int(row['n'])}")
-    if prev is not None and prev.get("n") and row.get("n"):
-        d, lo, hi, sig = stats.newcombe_diff(
-            int(row["successes"]), int(row["n"]), int(prev["successes"]), int(prev["n"])
+def kpi_card(title: str, row: dict, prev: dict | None = None, note: str | None = None) -> None:
+    """A card of a rate or of the composite (row: rate, ci_low, ci_high, target, n, verdict; prev:
+    the previous period's row, for the change with its Newcombe / MOVER interval). The title is
+    markdown above the value, so a long title wraps instead of being cut; `note` is one more caption."""
+    with st.container(border=True):
+        st.markdown(f"**{plain(title)}**")
+        delta, ch = None, None
+        if prev is not None:
+            ch = change(row, prev)
+            if not missing(ch["diff"]):
+                delta = f"{ch['diff'] * 100:+.1f} pp"
+        st.metric(
+            title,
+            pct(row["rate"]),
+            delta=delta,
+            delta_color="normal" if ch is not None and ch["diff_sig"] else "off",
+            label_visibility="collapsed",
         )
-        delta = f"{d * 100:+.1f} pp"
-        help_lines.append(
-            f"{t('change_vs_prev')}: {d * 100:+.1f} pp [{lo * 100:+.1f}, {hi * 100:+.1f}] · "
-            + t("change_significant" if sig else "change_not_significant")
-        )
-    st.metric(title, pct(row["rate"]), delta=delta, help="\n\n".join(help_lines), border=True)
-    if "verdict" in row:
         st.caption(verdict_text(row))
-    st.caption(
-        f"{t('target')} {pct(row['target'], 0)} · {t('ci')} {pct(row['ci_low'])}–{pct(row['ci_high'])}"
-        + (f" · n = {int(row['n'])}" if row.get("n") == row.get("n") and row.get("n") is not None else "")
-    )
+        n = row.get("n")
+        n_text = "" if missing(n) or row.get("kpi") == "composite" else f" · n = {int(n):,}"
+        st.caption(
+            f"{t('target')} ≥ {pct(row['target'], 0)} · {t('ci')} {pct(row['ci_low'])}–{pct(row['ci_high'])}{n_text}"
+        )
+        if ch is not None:
+            st.caption(t("change_line", change=change_text(ch)))
+        if note:
+            st.caption(note)

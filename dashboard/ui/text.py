@@ -10,6 +10,9 @@ import re
 import pandas as pd
 
 from dashboard.i18n import TEXT, lang, t
+from pipelines.settings import load_settings
+
+ROOT_CAUSES = load_settings().root_causes  # id → configured Chinese label (the taxonomy of SPEC §3)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -41,11 +44,18 @@ def label(prefix: str, value) -> str:
 
 
 def root_cause_label(category, name_zh=None) -> str:
-    """A root-cause category: its Chinese name from settings_root_causes, or the id in English."""
+    """A root-cause category in the current language: in Chinese the configured label (the
+    warehouse's settings_root_causes as `name_zh`, else config/settings.toml), in English the
+    translation table's rc_<id>; a category neither knows shows as its id, spaced."""
     if missing(category):
         return t("unknown")
-    if lang() == "zh" and not missing(name_zh):
-        return str(name_zh)
+    key = f"rc_{category}"
+    if lang() == "zh":
+        configured = name_zh if not missing(name_zh) else ROOT_CAUSES.get(str(category))
+        if configured:
+            return str(configured)
+    if key in TEXT:
+        return t(key)
     return str(category).replace("_", " ")
 
 
@@ -95,3 +105,14 @@ def plain(text) -> str:
     """A settings- or data-provided name made safe for a markdown-rendering element (headers, captions,
     tab labels): every markdown character escaped, so it shows as the literal text."""
     return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def dim_value(dim: str, value) -> str:
+    """A filter value as shown: customer tiers and channels translated, other values as they are."""
+    if missing(value):
+        return t("unknown")
+    if dim == "customer_tier":
+        return label("tier", value)
+    if dim == "channel":
+        return label("ch", value)
+    return str(value)

@@ -60,7 +60,7 @@ def test_rejected_rows_filter_by_reason_text(demo_data):
     at.switch_page(SCRIPTS["data_admin"]).run()
     at.text_input(key="rej_reason").input("precedes").run()
     assert not at.exception
-    reasons = [set(df.value["reason"]) for df in at.dataframe if "reason" in df.value.columns][-1]
+    reasons = [set(df.value["Reason"]) for df in at.dataframe if "Reason" in df.value.columns][-1]
     assert reasons == {
         "resolved_at precedes reported_at",
         "closed_at precedes resolved_at",

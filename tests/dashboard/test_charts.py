@@ -18,7 +18,6 @@ LABELS = {
     "ci": "95% 区间",
     "met": "达标",
     "missed": "未达标",
-    "laney_note": "Laney p′ 控制图, σz = {sigma_z:.2f}",
     "out_of_control": "失控点",
     "rule_1": "超出 3σ",
 }
@@ -138,18 +137,17 @@ def test_control_chart_limits_are_step_lines_and_centre_and_target_drawn():
     assert rate.customdata[1][1:3] == pytest.approx((low, high))
 
 
-def test_control_chart_states_laney_and_sigma_z():
-    fig = charts.control_chart(control_points(), LABELS, method="laney", sigma_z=1.8)
-    assert fig.layout.title.subtitle.text == "Laney p′ 控制图, σz = 1.80"
-    plain = charts.control_chart(control_points(), {**LABELS, "p_note": "p 控制图"}, method="p", sigma_z=0.7)
-    assert plain.layout.title.subtitle.text == "p 控制图"
+def test_control_chart_states_its_method_note_escaped():
+    note = "Laney p′ 控制图：各月过度离散（χ² 离散检验 p < 0.001），控制限放宽 σz = 1.80 倍"
+    fig = charts.control_chart(control_points(), {**LABELS, "method_note": note})
+    assert fig.layout.title.subtitle.text == note.replace("<", "&lt;")
 
 
 def test_control_chart_takes_p_chart_and_western_electric_output():
     chart = stats.p_chart([90] * 7 + [40], [100] * 8)
     points = chart["points"].assign(period=[f"2024-{m:02d}" for m in range(1, 9)])
     points["rules"] = stats.western_electric(points["z"])
-    fig = charts.control_chart(points, LABELS, method=chart["method"], sigma_z=chart["sigma_z"])
+    fig = charts.control_chart(points, LABELS)
     expected = [p for p, r in zip(points["period"], points["rules"], strict=True) if r]
     assert list(trace(fig, "失控点").x) == expected
     fig.to_json()

@@ -18,13 +18,14 @@ def test_both_languages_hold_every_key_with_the_same_placeholders():
 def test_lookup_returns_the_text_of_the_current_language():
     with using("zh"):
         assert t("page_costs") == "服务成本"
-        assert t("small_n", n=30) == "样本量小（n < 30），不作判断"
-        assert t("trend_laney_note", sigma_z=1.26) == "Laney p′ 控制图（σz = 1.3，数据过度离散）"
+        assert t("verdict_small_n", n=10, min=30) == "事件过少，不作判断（n = 10 < 30）"
+        assert t("trend_laney_note", p="0.003", sigma_z="1.26") == (
+            "Laney p′ 控制图：各月过度离散（χ² 离散检验 p = 0.003），控制限放宽 σz = 1.26 倍"
+        )
     with using("en"):
         assert t("page_costs") == "Costs"
-        assert t("small_n", n=30) == "Small n (n < 30): not judged"
-        assert t("trend_laney_note", sigma_z=1.26) == "Laney p′ chart (σz = 1.3, data overdispersed)"
-        assert t("trend_laney_note") == "Laney p′ chart (σz = {sigma_z:.1f}, data overdispersed)"
+        assert t("verdict_small_n", n=10, min=30) == "Too few events to judge (n = 10 < 30)"
+        assert t("verdict_small_n") == "Too few events to judge (n = {n} < {min})"
         assert t("no_such_key") == "no_such_key"
     assert i18n.LANGUAGES == {"zh": "中文", "en": "English"}
 

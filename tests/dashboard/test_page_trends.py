@@ -31,7 +31,7 @@ def test_weighted_kpis_by_month_match_warehouse_in_chinese(data_dir):
     assert len(charts) == 8  # a control chart and a target line per KPI
     assert charts[0]["layout"]["title"]["text"] == "维修一次成功率 · 控制图"
     notes = [c["layout"]["title"]["subtitle"]["text"] for c in charts[::2]]
-    assert all(n.startswith(("p 控制图", "Laney p′ 控制图")) for n in notes)
+    assert all(n.startswith(("p 控制图：", "Laney p′ 控制图：")) and "χ² 离散检验 p" in n for n in notes)
     rows = ui.query(
         data_dir,
         "select strftime(month, '%Y-%m'), count(*), count(*) filter (where success) "
@@ -42,7 +42,7 @@ def test_weighted_kpis_by_month_match_warehouse_in_chinese(data_dir):
     monthly = ui.frame(at, "trend_month_first_time_fix")
     assert list(monthly["月"]) == [r[0] for r in rows]
     assert [int(v) for v in monthly["样本数"]] == [r[1] for r in rows]
-    assert monthly["比率"].iloc[-1] == pytest.approx(rows[-1][2] / rows[-1][1])
+    assert monthly["比率"].iloc[-1] == pytest.approx(100 * rows[-1][2] / rows[-1][1])  # shown in percent
     assert any(m.value.startswith("Kendall τ = ") and f"{len(rows)} 个月" in m.value for m in at.markdown)
     total_n, total_ok = sum(r[1] for r in rows), sum(r[2] for r in rows)
     assert any(
@@ -72,7 +72,7 @@ def test_english_with_a_region_and_a_month_drill_down(data_dir):
     keys = [d.key for d in at.dataframe]
     events = at.dataframe[keys.index("trend_month_repair_timeliness") + 1].value
     assert len(events) == n
-    assert list(events["Success"][:failures]) == ["✗ No"] * failures
+    assert list(events["Success"][:failures]) == ["× No"] * failures
     assert set(events["Region"]) == {"华南"}
     assert ui.charts(at)[4]["layout"]["title"]["text"] == "Repair timeliness: control chart"
 
@@ -93,13 +93,15 @@ OOC_COLUMNS = ["Month", "Rate", "n", "Lower limit", "Upper limit", "Rules"]
 
 def test_out_of_control_points_are_listed_with_their_rules(data_dir):
     # demo data, 2024-11 .. 2026-10: first-time fix runs above its centre line for 8 months from
-    # 2024-12 (rule 4) and sits beyond 1 sigma below it in 2026-04 .. 2026-08 (rule 3)
+    # 2024-12 — the eighth, 2025-07, completes rule 4 — and sits beyond 1 sigma below it in
+    # 2026-04 .. 2026-08: the window 2026-03 .. 2026-07 holds four such months, so 2026-07 completes
+    # rule 3, and 2026-08 again (2026-04 .. 2026-08). The flag sits on the completing point only.
     at = ui.run_page(PAGE, lang="en", range_quarter=("2024Q4", "2026Q4"), trend_kpis=["first_time_fix"])
     tables = [d.value for d in at.dataframe if list(d.value.columns) == OOC_COLUMNS]
     assert len(tables) == 1
     ooc = tables[0]
-    rule_4 = ["2024-12", *[f"2025-0{m}" for m in range(1, 8)]]
-    rule_3 = [f"2026-0{m}" for m in range(4, 9)]
+    rule_4 = ["2025-07"]
+    rule_3 = ["2026-07", "2026-08"]
     assert list(ooc["Month"]) == rule_4 + rule_3
     assert set(ooc[ooc["Month"].isin(rule_4)]["Rules"]) == {"8 in a row on one side"}
     assert set(ooc[ooc["Month"].isin(rule_3)]["Rules"]) == {"4 of 5 beyond 1σ, same side"}
@@ -108,11 +110,12 @@ def test_out_of_control_points_are_listed_with_their_rules(data_dir):
     ((n,),) = ui.query(
         data_dir, "select count(*) from kpi_events where kpi = 'first_time_fix' and month = '2026-05-01'"
     )
-    assert int(ooc[ooc["Month"] == "2026-05"]["n"].iloc[0]) == n
     monthly = ui.frame(at, "trend_month_first_time_fix")
+    assert int(monthly[monthly["Month"] == "2026-05"]["n"].iloc[0]) == n
     assert len(monthly) == 24
+    assert monthly[monthly["Month"] == "2026-05"]["Control status"].iloc[0] == "In control"  # part of it only
     assert (
-        monthly[monthly["Month"] == "2026-05"]["Control status"].iloc[0]
+        monthly[monthly["Month"] == "2026-08"]["Control status"].iloc[0]
         == "Out of control · 4 of 5 beyond 1σ, same side"
     )
 
@@ -122,8 +125,10 @@ def test_laney_chart_says_so_and_a_beyond_3_sigma_point_is_listed(data_dir):
         PAGE, trend_kpis=["repair_timeliness", "complaint_closure_timeliness"], range_quarter=("2026Q1", "2026Q4")
     )
     charts = ui.charts(at)
-    assert charts[0]["layout"]["title"]["subtitle"]["text"].startswith("Laney p′ 控制图（σz = ")
-    assert any(c.value.startswith("Laney p′ 控制图（σz = ") and c.value.endswith("数据过度离散）") for c in at.caption)
+    # the months of repair timeliness are overdispersed by the χ² dispersion test: Laney, and the chart says why
+    laney = "Laney p′ 控制图：各月过度离散（χ² 离散检验 p = "
+    assert charts[0]["layout"]["title"]["subtitle"]["text"].startswith(laney)
+    assert any(c.value.startswith(laney) for c in at.caption)
     assert charts[2]["layout"]["title"]["subtitle"]["text"].startswith("p 控制图")
     tables = [
         d.value
@@ -136,9 +141,24 @@ def test_laney_chart_says_so_and_a_beyond_3_sigma_point_is_listed(data_dir):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_selection_without_events_shows_the_empty_message(data_dir, lang):
+def test_a_centre_outside_the_chosen_region_is_neither_offered_nor_kept(data_dir, lang):
+    # 武汉服务站 serves 华中: under 华东 it is not offered, and a choice of it left from before is dropped
     at = ui.run_page(PAGE, lang=lang, dim_region=["华东"], dim_service_center=["武汉服务站"])
-    message = "所选范围内没有数据。" if lang == "zh" else "No data for this selection."
-    assert [i.value for i in at.info] == [message]
-    assert not at.get("plotly_chart")
-    assert not at.dataframe
+    centres = ui.query(
+        data_dir,
+        "select distinct service_center from kpi_cube where region = '华东' and service_center is not null "
+        "and month between ? and ?",
+        [at.session_state["filters"].start, at.session_state["filters"].end],
+    )
+    (widget,) = [m for m in at.multiselect if m.key == "dim_service_center"]
+    assert sorted(widget.options) == sorted(c for (c,) in centres) and "武汉服务站" not in widget.options
+    assert widget.value == []
+    assert at.session_state["filters"].dim("service_center") == ()
+    assert at.get("plotly_chart")
+
+
+def test_the_kpi_picker_offers_the_kpis_of_the_chosen_owner_department(data_dir):
+    at = ui.run_page(PAGE, lang="en", dim_owner_department=["技术部"])
+    (picker,) = [m for m in at.multiselect if m.key == "trend_kpis"]
+    assert sorted(picker.options) == ["On-site timeliness", "Repair timeliness"]
+    assert [tab.label for tab in at.tabs] == ["Repair timeliness"]  # the weighted ones by default

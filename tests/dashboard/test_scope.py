@@ -96,8 +96,8 @@ def test_the_sidebar_offers_the_scopes_values(ident, demo_data):
         )
         if r
     ]
-    assert data.dimension_values(ident, MANAGEMENT)["region"] == regions
-    assert data.dimension_values(ident, TECH)["region"] == tech
+    assert data.dimension_values(ident, data.Filters(scope=MANAGEMENT))["region"] == regions
+    assert data.dimension_values(ident, data.Filters(scope=TECH))["region"] == tech
     assert len(data.periods(ident, TECH)) > 0
 
 
@@ -156,4 +156,4 @@ def test_a_query_without_a_scope_fails_once_sign_in_is_on(ident, tmp_path, monke
     with pytest.raises(Unscoped):
         data.complaint_list(ident, other)
     with pytest.raises(Unscoped):
-        data.dimension_values(ident, None)
+        data.dimension_values(ident, other)

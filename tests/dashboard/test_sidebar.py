@@ -27,3 +27,20 @@ def test_months():
     months = [date(2026, 9, 1), date(2026, 10, 1)]
     assert _last_complete(months, "month", datetime(2026, 10, 31, 12)) == 0
     assert _last_complete(months, "month", datetime(2026, 11, 1)) == 1
+
+
+def test_the_filter_that_empties_a_selection_is_named(demo_data):
+    from dashboard.data import Filters, emptying_filter, identity_at
+
+    ident = identity_at(demo_data)
+    year = dict(kind="month", start=date(2025, 10, 1), end=date(2026, 9, 1))
+    assert emptying_filter(ident, Filters(**year)) is None
+    # no KPI event before the demo's first month
+    assert emptying_filter(ident, Filters(kind="month", start=date(2020, 1, 1), end=date(2020, 3, 1))) == "period"
+    # 武汉服务站 lies in 华中: under 华东 the centre empties it, the region alone does not
+    both = Filters(**year, dims=(("region", ("华东",)), ("service_center", ("武汉服务站",))))
+    assert emptying_filter(ident, both) == "service_center"
+    # complaints never come by fax in the demo, KPI events do
+    fax = Filters(**year, dims=(("channel", ("fax",)),))
+    assert emptying_filter(ident, fax) is None
+    assert emptying_filter(ident, fax, "complaints") == "channel"

@@ -13,13 +13,18 @@ from dashboard.stats import (
     below_target_test,
     capa_effect,
     composite_interval,
+    composite_test,
     funnel_flags,
     funnel_limits,
+    holm,
     ipa_quadrants,
     mann_kendall,
+    mover_difference,
     newcombe_diff,
+    overdispersion,
     p_chart,
     spearman_importance,
+    standardized,
     western_electric,
     wilson,
 )
@@ -42,7 +47,7 @@ def test_wilson_matches_newcombe_1998_table_i(x, n, low, high):
 
 def test_wilson_endpoints_solve_the_score_equation():
     # Independent check: each bound pi solves |p - pi| = z * sqrt(pi(1-pi)/n).
-    x, n, z = 37, 90, 1.959964
+    x, n, z = 37, 90, 1.959963984540054  # the quantile wilson uses
     p = x / n
     for pi in wilson(x, n):
         assert abs(p - pi) == pytest.approx(z * math.sqrt(pi * (1 - pi) / n), rel=1e-9)
@@ -94,12 +99,17 @@ def test_below_target_exactly_small_n_events_is_judged():
 
 def test_below_target_rate_at_or_above_target_is_met():
     assert below_target_test(90, 100, 0.9)["verdict"] == "met"
-    assert below_target_test(3, 3, 0.9)["verdict"] == "met"
+    assert below_target_test(30, 30, 0.9)["verdict"] == "met"
 
 
-def test_below_target_no_events_is_small_n_with_nan_p():
+def test_a_rate_on_fewer_than_30_events_is_not_judged_even_when_at_target():
+    # 3 of 3 reads 100 % ≥ 90 %, but three events say nothing: "too few to judge", not "met"
+    assert below_target_test(3, 3, 0.9)["verdict"] == "small_n"
+
+
+def test_below_target_no_events_has_no_verdict_and_nan_p():
     res = below_target_test(0, 0, 0.9)
-    assert res["verdict"] == "small_n" and math.isnan(res["p_value"])
+    assert res["verdict"] == "no_events" and math.isnan(res["p_value"])
 
 
 # --- p chart / Laney ------------------------------------------------------------------------
@@ -146,6 +156,40 @@ def test_p_chart_uses_laney_when_overdispersed():
     assert pts["z"].tolist() == pytest.approx([-z / sigma_z, z / sigma_z] * 4)
 
 
+def test_p_chart_in_control_series_keeps_p_limits_although_sigma_z_exceeds_one():
+    # six months of 200 events, 20 24 18 22 16 20 successes: p̄ = 120/1200 = .1, n·p̄(1 − p̄) = 18
+    # X² = (0 + 16 + 4 + 4 + 16 + 0)/18 = 2.2222 on 5 df; p = erfc(√(x/2)) + √(2x/π)·e^(−x/2)·(1 + x/3) = .8176
+    # z = (x − 20)/√18 = 0, .9428, −.4714, .4714, −.9428, 0; σz = (.9428 + 1.4142 + .9428 + 1.4142
+    #   + .9428)/5/1.128 = 1.0030 > 1 — the old rule would have switched to Laney on it
+    res = p_chart([20, 24, 18, 22, 16, 20], [200] * 6)
+    assert res["dispersion"]["statistic"] == pytest.approx(2.222222, abs=1e-6)
+    assert res["dispersion"]["df"] == 5
+    assert res["dispersion"]["p_value"] == pytest.approx(0.817620, abs=1e-6)
+    assert res["sigma_z"] == pytest.approx(1.002988, abs=1e-6)
+    assert res["method"] == "p"
+
+
+def test_p_chart_overdispersed_series_switches_to_laney():
+    # 10 30 12 28 8 32 of 200 each: p̄ = .1; X² = (100 + 100 + 64 + 64 + 144 + 144)/18 = 34.2222 on
+    # 5 df, p = 2.15e-6 < .05; z = −2.357, 2.357, −1.886, 1.886, −2.828, 2.828;
+    # σz = (4.714 + 4.243 + 3.771 + 4.714 + 5.657)/5/1.128 = 4.0955
+    res = p_chart([10, 30, 12, 28, 8, 32], [200] * 6)
+    assert res["dispersion"]["statistic"] == pytest.approx(34.222222, abs=1e-6)
+    assert res["dispersion"]["p_value"] == pytest.approx(2.15035e-6, rel=1e-4)
+    assert res["sigma_z"] == pytest.approx(4.0955, abs=1e-4)
+    assert res["method"] == "laney"
+    assert res["points"]["ucl"][0] == pytest.approx(0.1 + 3 * math.sqrt(0.1 * 0.9 / 200) * 4.095536, abs=1e-6)
+
+
+def test_laney_switch_fires_on_about_five_percent_of_in_control_series():
+    # binomial months at a constant rate are in control: the dispersion test at .05 switches on
+    # about 5 % of them (σz > 1 did on 45–48 %); 2000 series of 12 months, n = 300, p = .9
+    rng = np.random.default_rng(17)
+    n = np.full(12, 300)
+    switched = sum(p_chart(rng.binomial(300, 0.9, 12), n)["method"] == "laney" for _ in range(2000))
+    assert 0.025 < switched / 2000 < 0.065
+
+
 def test_p_chart_keeps_p_limits_when_not_overdispersed():
     n = [1000] * 8
     x = [125, 126, 125, 124, 125, 126, 125, 124]
@@ -178,9 +222,10 @@ def test_we_rule1_point_beyond_three_sigma():
     assert flags == [set(), {1}, set(), set(), set(), set(), set(), {1}]
 
 
-def test_we_rule2_two_of_three_beyond_two_sigma_same_side():
-    assert western_electric([0.0, 2.1, 0.0, 2.1]) == [set(), {2}, set(), {2}]
-    assert western_electric([-2.5, -2.1]) == [{2}, {2}]
+def test_we_rule2_flags_the_point_that_completes_two_of_three_beyond_two_sigma():
+    # the window 2.1, 0, 2.1 is complete at its last point; the first 2.1 completed nothing yet
+    assert western_electric([0.0, 2.1, 0.0, 2.1]) == [set(), set(), set(), {2}]
+    assert western_electric([-2.5, -2.1]) == [set(), {2}]
 
 
 def test_we_rule2_not_triggered_when_four_apart_or_opposite_sides():
@@ -189,8 +234,10 @@ def test_we_rule2_not_triggered_when_four_apart_or_opposite_sides():
     assert western_electric([2.0, 2.0, 2.0]) == [set()] * 3  # "beyond" is strict
 
 
-def test_we_rule3_four_of_five_beyond_one_sigma_same_side():
-    assert western_electric([1.1, 1.1, 0.0, 1.1, 1.1]) == [{3}, {3}, set(), {3}, {3}]
+def test_we_rule3_flags_the_point_that_completes_four_of_five_beyond_one_sigma():
+    assert western_electric([1.1, 1.1, 0.0, 1.1, 1.1]) == [set(), set(), set(), set(), {3}]
+    # a sixth point beyond 1σ completes the window 1.1, 0, 1.1, 1.1, 1.1 too
+    assert western_electric([1.1, 1.1, 0.0, 1.1, 1.1, 1.1])[4:] == [{3}, {3}]
 
 
 def test_we_rule3_not_triggered_by_three_of_five():
@@ -198,9 +245,9 @@ def test_we_rule3_not_triggered_by_three_of_five():
     assert western_electric([1.1, 1.1, -1.1, 1.1, 0.5]) == [set()] * 5
 
 
-def test_we_rule4_eight_in_a_row_on_one_side():
-    assert western_electric([0.5] * 8 + [-1.0]) == [{4}] * 8 + [set()]
-    assert western_electric([-0.1] * 9) == [{4}] * 9
+def test_we_rule4_flags_the_eighth_point_of_a_run_and_each_that_extends_it():
+    assert western_electric([0.5] * 8 + [-1.0]) == [set()] * 7 + [{4}, set()]
+    assert western_electric([-0.1] * 9) == [set()] * 7 + [{4}, {4}]
 
 
 def test_we_rule4_not_triggered_by_seven_or_a_point_on_the_centre():
@@ -210,13 +257,13 @@ def test_we_rule4_not_triggered_by_seven_or_a_point_on_the_centre():
 
 def test_we_nan_points_are_skipped_and_runs_continue_across_them():
     flags = western_electric([0.5] * 4 + [NAN] + [0.5] * 4)
-    assert flags == [{4}] * 4 + [set()] + [{4}] * 4
+    assert flags == [set()] * 8 + [{4}]  # the eighth month with data completes the run
 
 
 def test_we_rules_combine_on_one_point():
+    # 2.5, 0, 2.5 completes rule 2 at the third point; 0, 2.5, 3.5 again at the fourth, beyond 3σ too
     flags = western_electric([2.5, 0.0, 2.5, 3.5])
-    assert flags[3] == {1, 2}
-    assert flags[0] == {2} and flags[1] == set()
+    assert flags == [set(), set(), {2}, {1, 2}]
 
 
 def test_we_empty_input():
@@ -404,41 +451,121 @@ def test_newcombe_with_empty_period_is_nan():
 # --- Composite ------------------------------------------------------------------------------
 
 
-def test_composite_interval_hand_arithmetic():
-    rates, weights, ns = [0.9, 0.95, 0.8, 0.85], [0.25, 0.15, 0.25, 0.35], [100, 50, 200, 40]
-    value, lo, hi, complete = composite_interval(rates, weights, ns)
-    # 0.225 + 0.1425 + 0.2 + 0.2975
-    assert value == pytest.approx(0.865)
-    var = (
-        0.0625 * 0.09 / 100 + 0.0225 * 0.0475 / 50 + 0.0625 * 0.16 / 200 + 0.1225 * 0.1275 / 40
-    )  # = 0.000056250 + 0.000021375 + 0.00005 + 0.000390469
-    assert var == pytest.approx(0.000518094, abs=1e-9)
-    assert lo == pytest.approx(0.865 - 1.959964 * math.sqrt(var))
-    assert hi == pytest.approx(0.865 + 1.959964 * math.sqrt(var))
-    assert complete is True
+def test_composite_mover_interval_on_a_worked_quarter_with_a_kpi_at_zero_of_one():
+    # first-time fix 45/50, quotes 10/10, repairs 48/50, complaint handling 0/1; weights .25/.15/.25/.35
+    # C = .25·.9 + .15·1 + .25·.96 + .35·0 = .615
+    # Wilson (z = 1.959964, z² = 3.841459): 45/50 → [.786398, .956524]; 10/10 → [.722467, 1];
+    #   48/50 → [.865399, .988961]; 0/1 → [0, (z²/2 + z·z/2)/(1 + z²) = 3.841459/4.841459 = .793451]
+    # L = .615 − √(.0625·.113602² + .0225·.277533² + .0625·.094601² + .1225·0²)
+    #   = .615 − √(.00080659 + .00173306 + .00055932) = .615 − .055669 = .559331
+    # U = .615 + √(.0625·.056524² + .0225·0² + .0625·.028961² + .1225·.793451²)
+    #   = .615 + √(.00019969 + .00005242 + .07712159) = .615 + .278161 = .893161
+    # (the delta method gave .615 ± 1.96·√.0001605 = .590–.640: no width for the 0/1 KPI)
+    comp = composite_interval([45, 10, 48, 0], [50, 10, 50, 1], [0.25, 0.15, 0.25, 0.35])
+    assert comp["rate"] == pytest.approx(0.615, abs=1e-12)
+    assert comp["ci_low"] == pytest.approx(0.559331, abs=2e-6)
+    assert comp["ci_high"] == pytest.approx(0.893161, abs=2e-6)
+    assert comp["complete"] is True
+    assert (comp["smallest_n"], comp["small_n"]) == (1, True)
+    # small n: no verdict, although U = 89.3 % < 90 % would call it significantly below target
+    assert composite_test(comp, 0.9) == "small_n"
 
 
-def test_composite_rescales_weights_when_a_kpi_has_no_events():
-    value, lo, hi, complete = composite_interval([0.9, NAN, 0.8], [0.25, 0.15, 0.25], [100, 0, 100])
-    assert value == pytest.approx(0.5 * 0.9 + 0.5 * 0.8)
-    se = math.sqrt(0.25 * 0.09 / 100 + 0.25 * 0.16 / 100)
-    assert hi == pytest.approx(0.85 + 1.959964 * se)
-    assert complete is False
+def test_composite_is_significantly_below_target_when_its_upper_bound_is():
+    # two KPIs of weight .5: 70/100 and 80/100 → C = .75
+    # Wilson (denominator 1 + z²/100 = 1.038415): 70/100 → centre .719207/1.038415 = .692601,
+    #   half 1.959964·√(.0021 + .000096)/1.038415 = .088449 → [.604152, .781050];
+    #   80/100 → centre .788896, half .077731 → [.711165, .866627]
+    # U = .75 + √(.25·.081050² + .25·.066627²) = .75 + .5·√(.0065691 + .0044392) = .75 + .052462 = .802462 < .9
+    comp = composite_interval([70, 80], [100, 100], [0.5, 0.5])
+    assert comp["ci_high"] == pytest.approx(0.802462, abs=2e-6)
+    assert composite_test(comp, 0.9) == "significant_miss"
+    # against a target of .80 the upper bound .8025 reaches it: a miss within noise
+    assert composite_test(comp, 0.80) == "not_significant"
+    assert composite_test(comp, 0.75) == "met"
 
 
-def test_composite_ignores_zero_weight_kpis_for_completeness():
-    value, _, _, complete = composite_interval([0.9, 0.1], [1.0, 0.0], [100, 0])
-    assert value == pytest.approx(0.9) and complete is True
+def test_composite_rescales_weights_when_a_kpi_has_no_events_and_is_then_small_n():
+    comp = composite_interval([90, 0, 80], [100, 0, 100], [0.25, 0.15, 0.25])
+    # weights .25/.25 → .5/.5: C = .5·.9 + .5·.8 = .85
+    assert comp["rate"] == pytest.approx(0.85)
+    assert comp["complete"] is False
+    # a weighted KPI with no events has fewer than 30: not judged
+    assert (comp["smallest_n"], comp["small_n"]) == (0, True)
+
+
+def test_composite_ignores_zero_weight_kpis_for_completeness_and_small_n():
+    comp = composite_interval([90, 1], [100, 2], [1.0, 0.0])
+    assert comp["rate"] == pytest.approx(0.9) and comp["complete"] is True
+    assert comp["smallest_n"] == 100 and comp["small_n"] is False
 
 
 def test_composite_interval_clipped_to_one():
-    _, _, hi, _ = composite_interval([1.0, 0.99], [0.5, 0.5], [5, 5])
-    assert hi == 1.0
+    # 5/5 and 5/5: C = 1, U = 1 + 0 = 1; L = 1 − √(.25·(1 − .565518)²·2) < 1
+    comp = composite_interval([5, 5], [5, 5], [0.5, 0.5])
+    assert comp["ci_high"] == 1.0 and comp["rate"] == 1.0
+    assert comp["ci_low"] == pytest.approx(1 - math.sqrt(0.5) * (1 - 0.565518), abs=2e-6)
 
 
 def test_composite_with_no_events_is_nan():
-    value, lo, hi, complete = composite_interval([NAN], [1.0], [0])
-    assert math.isnan(value) and complete is False
+    comp = composite_interval([0], [0], [1.0])
+    assert math.isnan(comp["rate"]) and comp["complete"] is False
+    assert composite_test(comp, 0.9) == "no_events"
+
+
+def test_mover_difference_of_two_composites():
+    # 2026Q3 C = .80 [.70, .86] against 2026Q2 C = .90 [.85, .93]
+    # d = −.10; low = −.10 − √(.10² + .03²) = −.10 − .104403 = −.204403
+    # high = −.10 + √(.06² + .05²) = −.10 + .078102 = −.021898 → excludes 0
+    d, lo, hi, sig = mover_difference(0.80, 0.70, 0.86, 0.90, 0.85, 0.93)
+    assert d == pytest.approx(-0.10)
+    assert lo == pytest.approx(-0.204403, abs=1e-6)
+    assert hi == pytest.approx(-0.021898, abs=1e-6)
+    assert sig is True
+
+
+def test_funnel_overdispersion_is_the_winsorised_mean_square_z_and_widens_the_limits():
+    # five units of 100 at 70 90 80 95 65 %: p0 = 400/500 = .8, se = √(.16/100) = .04
+    # z = −2.5, 2.5, 0, 3.75, −3.75; the 10th / 90th percentiles (linear, of the sorted five) are
+    # −3.75 + .4·1.25 = −3.25 and 2.5 + .6·1.25 = 3.25 → winsorised −2.5, 2.5, 0, 3.25, −3.25
+    # φ = (6.25 + 6.25 + 0 + 10.5625 + 10.5625)/5 = 6.725; I·φ = 33.625 on 4 df:
+    # p = e^(−x/2)(1 + x/2) = e^(−16.8125)·17.8125 = 8.895e-7 → the allowance applies
+    x, n = [70, 90, 80, 95, 65], [100] * 5
+    od = overdispersion(x, n)
+    assert od["phi"] == pytest.approx(6.725)
+    assert od["statistic"] == pytest.approx(33.625)
+    assert od["df"] == 4
+    assert od["p_value"] == pytest.approx(8.895e-7, rel=1e-3)
+    assert od["applied"] is True
+    # binomial limits at n = 100: 95 % [.713524, .880258]; widened by √6.725 = 2.593261:
+    # lower .8 − 2.593261·.086476 = .575745, upper .8 + 2.593261·.080258 = 1.008 → 1
+    limits = funnel_limits(0.8, [100], phi=od["phi"]).iloc[0]
+    assert limits["lower_95"] == pytest.approx(0.575745, abs=1e-5)
+    assert limits["upper_95"] == 1.0
+    # on binomial limits two units are out of limits (act) and two on watch; with the allowance none
+    assert funnel_flags(x, n) == ["below_95", "above_95", "within", "above_998", "below_998"]
+    assert funnel_flags(x, n, phi=od["phi"]) == ["within"] * 5
+
+
+def test_funnel_overdispersion_not_applied_to_a_binomial_spread():
+    # 78 81 80 82 79 of 100: z = −.5, .25, 0, .5, −.25 → φ well below 1
+    od = overdispersion([78, 81, 80, 82, 79], [100] * 5)
+    assert od["phi"] < 1 and od["applied"] is False
+
+
+def test_units_are_ordered_by_their_standardised_distance():
+    # p0 = .8, se = .04 at n = 100: 70 % is 2.5 se below, 95 % 3.75 above
+    z = standardized([70, 95], [100, 100], 0.8)
+    assert z == pytest.approx([-2.5, 3.75])
+    assert standardized([70], [100], 0.8, phi=6.25) == pytest.approx([-1.0])  # se·√6.25 = .1
+
+
+def test_holm_adjusts_three_p_values_step_down():
+    # sorted .01, .03, .04 → 3·.01 = .03, 2·.03 = .06, max(.06, 1·.04) = .06; back in input order
+    assert holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
+    # at .05 only the first stays significant, though all three raw p-values are below .05
+    assert [p < 0.05 for p in holm([0.01, 0.04, 0.03])] == [True, False, False]
+    assert holm([0.2, NAN]) == pytest.approx([0.2, NAN], nan_ok=True)  # nan does not count in m
 
 
 # --- Key drivers ----------------------------------------------------------------------------
@@ -496,7 +623,40 @@ def test_capa_effect_p_value_is_hand_binomial_tail():
     assert res["p_value"] == pytest.approx(106 / 16384)
     assert res["rate_ratio"] == pytest.approx(2 / 12)
     assert res["verdict"] == "effective"
-    assert res["ratio_low"] < res["rate_ratio"] < res["ratio_high"]
+    assert res["rate_ratio"] < res["ratio_high"] < 1
+
+
+def test_capa_effect_upper_bound_solves_the_one_sided_tail():
+    # the one-sided 95 % bound π_U of the after-share solves P(X ≤ 2 | 14, π_U) = .05 (Clopper–Pearson)
+    res = capa_effect(12, 2, 90, 90)
+    pi_u = res["ratio_high"] / (1 + res["ratio_high"])
+    assert _lower_tail(2, 14, pi_u) == pytest.approx(0.05, abs=1e-9)
+
+
+def test_capa_effect_five_before_none_after_is_effective_and_four_is_too_few():
+    # 5 vs 0: p = .5^5 = .03125; (1 − π_U)^5 = .05 → π_U = 1 − .05^(1/5) = .450720, bound .450720/.549280 = .820564
+    five = capa_effect(5, 0, 90, 90)
+    assert five["p_value"] == pytest.approx(0.03125)
+    assert five["ratio_high"] == pytest.approx(0.820564, abs=1e-6)
+    assert five["verdict"] == "effective"
+    # 4 vs 0: even no complaint after gives p = .5^4 = .0625 ≥ .05; π_U = 1 − .05^(1/4) = .527129 → 1.114743
+    four = capa_effect(4, 0, 90, 90)
+    assert four["ratio_high"] == pytest.approx(1.114743, abs=1e-6)
+    assert four["verdict"] == "too_few"
+
+
+def test_effective_never_stands_beside_a_bound_at_or_above_one():
+    # 9 vs 2: one-sided p = (1 + 11 + 55)/2^11 = 67/2048 = .0327 → effective; the two-sided 95 %
+    # interval's upper end (the .975 quantile) lies above 1, the one-sided bound (the .95 quantile) below
+    res = capa_effect(9, 2, 90, 90)
+    assert res["p_value"] == pytest.approx(67 / 2048)
+    two_sided = stats.binomtest(2, 11).proportion_ci(0.95, method="exact").high
+    assert two_sided / (1 - two_sided) > 1 > res["ratio_high"]
+    assert res["verdict"] == "effective"
+    for before in range(0, 16):
+        for after in range(0, 16):
+            r = capa_effect(before, after, 90, 60)
+            assert (r["verdict"] == "effective") == (r["p_value"] < 0.05) == (r["ratio_high"] < 1), (before, after)
 
 
 def test_capa_effect_unequal_windows_use_time_share():
@@ -514,11 +674,14 @@ def test_capa_effect_too_few_complaints():
     assert capa_effect(0, 0, 90, 90)["verdict"] == "too_few"
 
 
-def test_capa_effect_ratio_interval_from_clopper_pearson_split():
-    res = capa_effect(12, 2, 90, 90)
-    ci = stats.binomtest(2, 14, 0.5).proportion_ci(0.95, method="exact")
-    assert res["ratio_low"] == pytest.approx(ci.low / (1 - ci.low))
-    assert res["ratio_high"] == pytest.approx(ci.high / (1 - ci.high))
+def test_recorded_effective_with_a_recurrence_is_flagged():
+    from dashboard.stats.capa import disagreement
+
+    assert disagreement(True, "not_shown", 1) == "recurred"
+    assert disagreement(True, "effective", 0) is None
+    assert disagreement(False, "effective", 0) == "unrecorded"
+    assert disagreement(None, "effective", 0) is None
+    assert disagreement(True, "pending", 2) is None
 
 
 def test_capa_effect_no_complaints_before_gives_infinite_ratio():

@@ -50,3 +50,14 @@ def test_a_shared_url_restores_the_view_and_survives_page_switches(site):
         expect(page.locator('[data-testid="stSliderThumbValue"]')).to_have_text(["2026-03", "2026-09"], timeout=30_000)
         assert "region=%E5%8D%8E%E4%B8%9C" in page.url and "period=month" in page.url
     page.close()
+
+
+def test_the_overview_is_served_by_its_name_too(site):
+    url, b = site
+    page = b.new_page(viewport={"width": 1440, "height": 1000})
+    page.goto(f"{url}/overview?lang=en", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Overview", exact=True).first.wait_for(timeout=60_000)
+    settle(page)
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()

@@ -169,7 +169,9 @@ def test_a_weighted_kpi_without_events_marks_the_composite_incomplete(demo_data,
         assert "Incomplete:" in text and kpis[missing]["en"] in text.split("Incomplete:")[1][:200]
         assert "(incomplete)" in text
         assert pct(composite) in text
-        assert "No events this quarter" in text
+        assert "— No events" in text
+        # a weighted KPI without events has fewer than 30: the composite is not judged
+        assert "Too few events to judge (a weighted KPI has n = 0 < 30)" in " ".join(text.split())
 
 
 def test_unknown_and_malformed_quarters_are_report_errors(demo_data):

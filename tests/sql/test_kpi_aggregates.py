@@ -14,25 +14,56 @@ from tests.helpers import query
 def test_composite_rescales_when_a_weighted_kpi_has_no_events_and_is_incomplete(crafted):
     data, _ = crafted
     # 2025Q3: first_time_fix 3/4 and repair_timeliness 4/4 only; weights 0.25 + 0.25 → 0.5 + 0.5
-    # rate = 0.5·0.75 + 0.5·1 = 0.875; var = 0.5²·0.75·0.25/4 + 0.5²·1·0/4 = 0.01171875
-    # interval = 0.875 ± 1.959964·0.1082532 = [0.662828, 1.087172] → clipped to [0.662828, 1]
+    # rate = 0.5·0.75 + 0.5·1 = 0.875. MOVER from the Wilson intervals (z² = 3.841459):
+    #   3/4 → centre (.75 + .480182)/1.960365 = .627530, half 1.959964·√(.046875 + .060023)/1.960365
+    #         = .326886 → [.300644, .954416]; 4/4 → centre .755055, half .244947 → [.510108, 1]
+    #   L = .875 − √(.25·(.75 − .300644)² + .25·(1 − .510108)²) = .875 − √(.050482 + .059998) = .542616
+    #   U = .875 + √(.25·(.954416 − .75)² + .25·0²) = .875 + .102208 = .977208
+    # (the delta method gave [.662828, 1]: no width at all from the 4/4 KPI)
     rows = query(
         data,
-        "select rate, weight, numerator, denominator, complete, met, ci_low, ci_high "
+        "select rate, weight, numerator, denominator, complete, met, ci_low, ci_high, smallest_denominator "
         "from scorecard_quarterly where quarter = '2025Q3' and kpi = 'composite'",
     )
     assert len(rows) == 1
-    rate, weight, num, den, complete, met, low, high = rows[0]
+    rate, weight, num, den, complete, met, low, high, smallest = rows[0]
     assert rate == pytest.approx(0.875)
     assert (weight, num, den, complete, met) == (1.0, None, None, False, False)
-    assert low == pytest.approx(0.6628277, abs=1e-6)
-    assert high == 1.0
+    assert low == pytest.approx(0.542616, abs=5e-6)
+    assert high == pytest.approx(0.977208, abs=5e-6)
+    assert smallest == 0  # quotes and complaints had no events
     weights = query(
         data,
         "select kpi, composite_weight from scorecard_quarterly where quarter = '2025Q3' "
         "and composite_weight is not null order by kpi",
     )
     assert weights == [("first_time_fix", 0.5), ("repair_timeliness", 0.5)]
+
+
+def test_the_warehouse_composite_equals_its_python_twin_on_every_quarter(crafted, demo_data):
+    # the same successes, events and weights give the same composite and MOVER interval in the
+    # warehouse (macro mover_composite) and in dashboard.stats (filtered composites)
+    from dashboard.stats import composite_interval
+
+    for data in (crafted[0], demo_data):
+        composites = query(
+            data,
+            "select quarter, rate, ci_low, ci_high, complete, smallest_denominator from scorecard_quarterly "
+            "where kpi = 'composite' order by quarter",
+        )
+        assert len(composites) >= 3
+        for quarter, rate, low, high, complete, smallest in composites:
+            parts = query(
+                data,
+                "select coalesce(q.numerator, 0), coalesce(q.denominator, 0), k.weight from settings_kpi k "
+                "left join scorecard_quarterly q on q.kpi = k.kpi and q.quarter = ? where k.weight > 0",
+                [quarter],
+            )
+            twin = composite_interval(*zip(*parts, strict=True))
+            assert twin["rate"] == pytest.approx(rate, abs=1e-12), quarter
+            assert twin["ci_low"] == pytest.approx(low, abs=1e-9), quarter
+            assert twin["ci_high"] == pytest.approx(high, abs=1e-9), quarter
+            assert (twin["complete"], twin["smallest_n"]) == (complete, smallest), quarter
 
 
 def test_composite_over_all_weighted_kpis_is_complete(crafted):

@@ -59,3 +59,15 @@ def test_first_time_fix_monthly_counts_by_resolution_month(crafted):
         "where kpi = 'first_time_fix' and month >= date '2026-01-01' order by month",
     )
     assert rows == [(date(2026, 1, 1), 2, 5, 0.4, False), (date(2026, 2, 1), 2, 2, 1.0, True)]
+
+
+def test_a_failed_first_time_fix_names_the_repeat_repair_that_failed_it(crafted):
+    data, _ = crafted
+    # FT1 (unit U1) failed by FT2, reported 30 days after FT1's resolution; FT4 (U2) is followed
+    # by FT5 a minute past the window: no repeat; FT11 failed on its visit count: no repeat either
+    rows = query(
+        data,
+        "select event_id, customer_id, serial_no, repeat_ticket_id from kpi_events "
+        "where kpi = 'first_time_fix' and event_id in ('FT1', 'FT4', 'FT11') order by event_id",
+    )
+    assert rows == [("FT1", "C1", "U1", "FT2"), ("FT11", "C1", "U6", None), ("FT4", "C1", "U2", None)]

@@ -190,7 +190,7 @@ def test_complaints_mart_flags_capa_status_overdue_and_recurrence(crafted):
     assert [r[0] for r in rows if r[1]] == ["P3"]
     assert query(
         data, "select complaints_before, complaints_after, is_pending from capa_effect where complaint_id = 'K1'"
-    ) == [(1, 0, True)]
+    ) == [(0, 0, True)]  # K1 itself is the complaint its CAPA answers: left out
 
 
 def test_complaint_rate_is_complaints_over_non_cancelled_tickets_of_the_month(crafted):
@@ -198,3 +198,14 @@ def test_complaint_rate_is_complaints_over_non_cancelled_tickets_of_the_month(cr
     assert query(data, "select complaints, tickets from complaint_rate_monthly where month = date '2026-01-01'") == [
         (4, 12)
     ]
+
+
+def test_capa_effect_leaves_the_complaints_it_answers_out_of_its_before_window(crafted):
+    data, _ = crafted
+    # K1 (design, no model) is the only design complaint in the 90 days before its CAPA was done
+    # (2026-02-01); it is the one the CAPA answers: 0 before, 1 answered. P3 and P4 (design, model M9,
+    # 2025-10) lie more than 90 days before: outside the window.
+    assert query(
+        data,
+        "select complaints_before, complaints_answered, complaints_after from capa_effect where complaint_id = 'K1'",
+    ) == [(0, 1, 0)]

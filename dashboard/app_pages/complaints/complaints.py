@@ -15,9 +15,12 @@ if ident is None or f is None or f.start is None:
     ui.empty()
     st.stop()
 
+st.caption(ui.range_caption(f) + (" · " + t("owner_not_applied") if f.dim(data.OWNER) else ""))
 meta = data.meta(ident)
 view = data.complaints_view(ident, f, complaint_list.LIST_LIMIT)  # every default query on one connection
 summary, open_df = view["summary"], view["open"]
+if not summary["complaints"]:  # name the filter that leaves no complaint in the period
+    ui.empty_for(ident, f, "complaints")
 serious_open = int((open_df["severity"] == "serious").sum())
 overdue_open = int(open_df["is_overdue"].sum()) if not open_df.empty else 0
 
@@ -36,7 +39,8 @@ c[4].metric(
     t("cp_open_now"), f"{len(open_df):,}", help=t("cp_open_help", as_of=f"{meta['as_of']:%Y-%m-%d %H:%M}"), border=True
 )
 
-st.subheader(t("cp_kpis"))
+st.subheader(t("cp_kpis", period=ui.range_text(f)))
+st.caption(t("cp_kpis_note"))
 kpis.draw(ident, f, view["kpis"], "cp")
 
 tab_pareto, tab_matrix, tab_rate, tab_open, tab_capa, tab_list = st.tabs(
@@ -52,6 +56,6 @@ with tab_rate:
 with tab_open:
     open_complaints.draw(view, meta)
 with tab_capa:
-    capa.draw(view)
+    capa.draw(view, meta)
 with tab_list:
     complaint_list.draw(ident, f, view)

@@ -9,20 +9,7 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard.i18n import t
 
-EVENT_COLUMNS = (
-    "event_id",
-    "success",
-    "settled_at",
-    "happened_at",
-    "due_at",
-    "owner_department",
-    "region",
-    "service_center",
-    "technician",
-    "product_line",
-    "customer_tier",
-    "channel",
-)
+EVENT_LIMIT = 5000
 
 
 def draw(ident: tuple, f: data.Filters, totals: pd.DataFrame, key: str) -> None:
@@ -49,7 +36,7 @@ def draw(ident: tuple, f: data.Filters, totals: pd.DataFrame, key: str) -> None:
             t("ci"): [f"{ui.pct(a)} – {ui.pct(b)}" for a, b in zip(rated["ci_low"], rated["ci_high"], strict=True)],
             t("successes"): rated["successes"].to_list(),
             t("n"): rated["n"].to_list(),
-            t("met"): [ui.verdict_text(r) for _, r in rated.iterrows()],
+            t("rpt_verdict"): [ui.verdict_text(r) for _, r in rated.iterrows()],
         }
     )
     st.caption(t("drill_hint"))
@@ -66,18 +53,11 @@ def draw(ident: tuple, f: data.Filters, totals: pd.DataFrame, key: str) -> None:
     if picked is not None:
         row = rated.iloc[picked]
         st.text(t("events_of", kpi=ui.kpi_title(row)))
-        events_table(data.events(ident, f, row["kpi"]), f"{row['kpi']}_events", f"{key}_events")
-
-
-def events_table(df: pd.DataFrame, name: str, key: str) -> None:
-    """KPI events (failures first, as data.events orders them) with translated headers."""
-    if df.empty:
-        ui.empty()
-        return
-    out = df[[c for c in EVENT_COLUMNS if c in df.columns]].copy()
-    out["success"] = ui.mapped(out["success"], ui.yes_no)
-    if "customer_tier" in out:
-        out["customer_tier"] = ui.mapped(out["customer_tier"], lambda v: ui.label("tier", v))
-    if len(df) >= 5000:
-        st.caption(t("shown_limited", n=5000))
-    ui.table(out.rename(columns={c: t(c) for c in out.columns}), name, key)
+        names = {r["kpi"]: ui.kpi_title(r) for _, r in totals.iterrows()}
+        ui.events_table(
+            data.events(ident, f, row["kpi"], limit=EVENT_LIMIT),
+            names,
+            f"{row['kpi']}_events",
+            f"{key}_events",
+            EVENT_LIMIT,
+        )

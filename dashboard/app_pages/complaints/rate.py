@@ -56,9 +56,9 @@ def draw(view: dict) -> None:
         st.caption(
             t(
                 "cp_rate_note",
-                rate=ui.pct(tot_c / tot_n if tot_n else float("nan"), 2),
-                low=ui.pct(low, 2),
-                high=ui.pct(high, 2),
+                rate=ui.pct(tot_c / tot_n if tot_n else float("nan")),
+                low=ui.pct(low),
+                high=ui.pct(high),
                 c=tot_c,
                 n=tot_n,
             )
@@ -71,7 +71,7 @@ def draw(view: dict) -> None:
                     t("cp_tickets"): rate["tickets"],
                     t("cp_rate_axis"): rate["rate"],
                     t("ci"): [
-                        f"{ui.pct(a, 2)} – {ui.pct(b, 2)}" for a, b in zip(rate["ci_low"], rate["ci_high"], strict=True)
+                        f"{ui.pct(a)} – {ui.pct(b)}" for a, b in zip(rate["ci_low"], rate["ci_high"], strict=True)
                     ],
                 }
             ),

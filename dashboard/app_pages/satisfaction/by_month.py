@@ -14,19 +14,32 @@ PCT = st.column_config.NumberColumn(format="percent")
 ONE = st.column_config.NumberColumn(format="%.1f")
 
 
-def draw(view: dict) -> None:
-    """Satisfaction rate and CSI by month of `view` (data.satisfaction_view)."""
+def _every_month(frame: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """`frame` (period, survey_type, …) with a row for every month of the range and survey type, nan
+    where a type has no data that month: the lines then break there instead of joining across."""
+    grid = pd.MultiIndex.from_product(
+        [months, list(dict.fromkeys(frame["survey_type"]))], names=["period", "survey_type"]
+    )
+    out = frame.set_index(["period", "survey_type"]).reindex(grid).reset_index()
+    out["survey"] = ui.mapped(out["survey_type"], survey_label)
+    return out
+
+
+def draw(view: dict, f) -> None:
+    """Satisfaction rate and CSI by month of `view` (data.satisfaction_view) over the range of `f`."""
     monthly = view["monthly"].copy()
     if monthly.empty:
         ui.empty()
     else:
         monthly["period"] = ui.month_text(monthly["month"])
         monthly["survey"] = ui.mapped(monthly["survey_type"], survey_label)
+        months = list(ui.month_text(pd.date_range(f.start, f.end, freq="MS")))
         rates = rate_rows(monthly)
+        rate_lines = _every_month(rates.drop(columns=["survey"]), months).assign(n=lambda d: d["n"].fillna(0))
         st.subheader(t("sat_rate_by_month"))
         st.plotly_chart(
             charts.target_line(
-                rates,
+                rate_lines,
                 TARGET,
                 {
                     "title": t("sat_rate_by_month"),
@@ -39,16 +52,19 @@ def draw(view: dict) -> None:
                     "target": t("sat_reference_target"),
                     "met": t("met"),
                     "missed": t("missed"),
+                    "small_n": t("sat_small_n_point", n=ui.SETTINGS.small_n),
                     "no_data": t("no_data"),
                 },
                 series="survey",
+                min_n=ui.SETTINGS.small_n,
             ),
             key="sat_rate_chart",
         )
+        st.caption(t("sat_month_gaps", n=ui.SETTINGS.small_n))
         st.subheader(t("sat_csi_by_month"))
         st.plotly_chart(
             charts.lines(
-                monthly[monthly["csi"].notna()],
+                _every_month(monthly.drop(columns=["survey"]), months),
                 "period",
                 "csi",
                 {
@@ -84,8 +100,9 @@ def draw(view: dict) -> None:
                     t("ci"): [
                         f"{ui.pct(a)} – {ui.pct(b)}" for a, b in zip(table["ci_low"], table["ci_high"], strict=True)
                     ],
-                    t("met"): [
-                        ui.verdict_text(r) if isinstance(r["verdict"], str) else "—" for _, r in table.iterrows()
+                    t("rpt_verdict"): [
+                        ui.verdict_text({**r, "n": r["rated_responses"]}) if isinstance(r["verdict"], str) else "—"
+                        for _, r in table.iterrows()
                     ],
                 }
             ),

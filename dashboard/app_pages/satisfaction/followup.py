@@ -18,7 +18,7 @@ ONE = st.column_config.NumberColumn(format="%.1f")
 def draw(view: dict) -> None:
     """The dissatisfied responses of `view` (data.satisfaction_view), latest first."""
     st.subheader(t("sat_followup"))
-    st.caption(t("sat_followup_note", threshold=SETTINGS.satisfied_threshold))
+    st.caption(t("sat_followup_note", threshold=SETTINGS.satisfied_threshold) + " " + t("sat_followup_one_row"))
     low = view["dissatisfied"]
     if low.empty:
         ui.empty()
@@ -32,11 +32,12 @@ def draw(view: dict) -> None:
                     t("sat_responded_at"): low["responded_at"],
                     t("sat_survey_type"): ui.mapped(low["survey_type"], survey_label),
                     t("sat_customer"): low["customer_name"],
+                    t("sat_dissatisfied_responses"): low["responses"],
                     t("customer_tier"): ui.mapped(low["customer_tier"], lambda v: ui.label("tier", v)),
                     t("sat_contact_name"): low["contact_name"],
                     t("sat_contact_phone"): low["contact_phone"],
                     t("sat_contact_email"): low["contact_email"],
-                    t("sat_overall"): low["overall"],
+                    t("sat_lowest_overall"): low["overall"],
                     t("sat_csi"): low["csi"],
                     t("sat_nps"): low["nps"],
                     t("sat_ticket"): low["ticket_id"],

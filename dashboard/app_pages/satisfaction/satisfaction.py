@@ -17,6 +17,7 @@ st.header(t("page_satisfaction"))
 if ident is None or f is None or f.start is None:
     ui.empty()
     st.stop()
+st.caption(ui.range_caption(f) + (" · " + t("owner_not_applied") if f.dim(data.OWNER) else ""))
 if f.dim("channel"):
     st.caption("ℹ " + t("sat_no_channel"))
 
@@ -24,7 +25,7 @@ if f.dim("channel"):
 view = data.satisfaction_view(ident, f, followup.LIST_LIMIT)  # every default query on one connection
 overall = view["all"]
 if overall.empty:
-    ui.empty()
+    ui.empty_for(ident, f, "surveys")
     st.stop()
 st.caption(
     t(
@@ -71,7 +72,7 @@ item_names = {
     for _, r in view["items"].iterrows()
 }
 with tab_month:
-    by_month.draw(view)
+    by_month.draw(view, f)
 with tab_items:
     items.draw(view, item_names)
 with tab_tier:

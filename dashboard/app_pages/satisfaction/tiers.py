@@ -83,8 +83,9 @@ def draw(view: dict) -> None:
                     t("ci"): [
                         f"{ui.pct(a)} – {ui.pct(b)}" for a, b in zip(table["ci_low"], table["ci_high"], strict=True)
                     ],
-                    t("met"): [
-                        ui.verdict_text(r) if isinstance(r["verdict"], str) else "—" for _, r in table.iterrows()
+                    t("rpt_verdict"): [
+                        ui.verdict_text({**r, "n": r["rated_responses"]}) if isinstance(r["verdict"], str) else "—"
+                        for _, r in table.iterrows()
                     ],
                 }
             ),

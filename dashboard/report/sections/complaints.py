@@ -26,25 +26,21 @@ def _sep() -> str:
 
 def complaints_section(fig: Figures) -> Section:
     c, s = fig.complaints, Section(t("rpt_sec_complaints"))
-    sm = c["summary"]
-    counts = [
+    sm, open_now, as_of = c["summary"], c["open"], fmt.minute(fig.meta["as_of"])
+    received = [
         ("cp_received", "complaints"),
         ("cp_with_root_cause", "with_root_cause"),
         ("cp_justified", "justified"),
         ("cp_recurrences", "recurrences"),
-        ("cp_open_now", "open"),
-        ("cp_overdue", "overdue"),
-        ("rpt_cp_serious_open", "serious_open"),
     ]
-    s.add(
-        Table(
-            [t("rpt_item"), t("rpt_count")],
-            [[t(k), fmt.count(sm.get(v, 0))] for k, v in counts],
-            [3, 1.2],
-            "LR",
-            title=t("rpt_cp_counts"),
-        )
-    )
+    rows = [[t(k), fmt.count(sm.get(v, 0))] for k, v in received]
+    # open, overdue and serious open at the as-of time, any period received: the Complaints page's figures
+    rows += [
+        [t("rpt_cp_open_at", as_of=as_of), fmt.count(len(open_now))],
+        [t("rpt_cp_overdue_at", as_of=as_of), fmt.count(len(c["overdue"]))],
+        [t("rpt_cp_serious_open_at", as_of=as_of), fmt.count(int((open_now["severity"] == "serious").sum()))],
+    ]
+    s.add(Table([t("rpt_item"), t("rpt_count")], rows, [3, 1.2], "LR", title=t("rpt_cp_counts")))
     pareto = c["pareto"].copy()
     if not pareto.empty:
         pareto["label"] = [
@@ -148,6 +144,34 @@ def complaints_section(fig: Figures) -> Section:
             title=t("rpt_cp_capa_status"),
         )
     )
+    open_capas = c["open_capas"]
+    if len(open_capas):
+        s.add(
+            Table(
+                [
+                    t("cp_col_complaint_id"),
+                    t("cp_col_capa_status"),
+                    t("cp_capa_owner"),
+                    t("due_at"),
+                    t("cp_capa_days_overdue"),
+                    t("cp_root_cause"),
+                ],
+                [
+                    [
+                        str(r["complaint_id"]),
+                        ui.label("capa", r["capa_status"]),
+                        "—" if ui.missing(r["capa_owner"]) else str(r["capa_owner"]),
+                        fmt.day(r["capa_due_at"]),
+                        fmt.number(r["days_overdue"]) if r["capa_status"] == "overdue" else "—",
+                        ui.root_cause_label(r["root_cause_category"], r["name_zh"]),
+                    ]
+                    for _, r in open_capas.head(LIST_LIMIT).iterrows()
+                ],
+                [1.4, 1.2, 1.3, 1.3, 1.2, 1.6],
+                "LLLLRL",
+                title=t("rpt_cp_open_capas", as_of=as_of, n=fmt.count(len(open_capas))),
+            )
+        )
     effect = c["capa_effect"]
     if effect.empty:
         s.add(Text(t("rpt_cp_capa_none")))
@@ -162,9 +186,10 @@ def complaints_section(fig: Figures) -> Section:
                 t("cp_root_cause"),
                 t("cp_col_product_model"),
                 t("cp_capa_done"),
-                t("cp_before"),
-                t("cp_after"),
-                t("cp_rate_ratio"),
+                t("rpt_capa_before"),
+                t("rpt_capa_after"),
+                t("rpt_capa_ratio"),
+                t("rpt_capa_upper"),
                 t("cp_verdict"),
                 t("cp_recorded_effective"),
             ],
@@ -177,13 +202,15 @@ def complaints_section(fig: Figures) -> Section:
                     fmt.count(r["complaints_before"]),
                     fmt.count(r["complaints_after"]),
                     ui.ratio_text(r["rate_ratio"]),
+                    ui.ratio_text(r["ratio_high"]),
                     t("capa_verdict_" + r["verdict"]),
-                    "—" if ui.missing(r["capa_effective"]) else t("yes") if r["capa_effective"] else t("no"),
+                    ui.yes_no(r["capa_effective"])
+                    + ("" if ui.missing(r["disagreement"]) else " · " + t(f"capa_dis_{r['disagreement']}")),
                 ]
                 for _, r in effect.head(LIST_LIMIT).iterrows()
             ],
-            [1.2, 1.6, 1.1, 1.2, 1.15, 1.15, 1.0, 1.9, 1.0],
-            "LLLLRRRLL",
+            [1.1, 1.4, 1.0, 1.3, 0.7, 0.7, 0.7, 0.9, 1.6, 1.7],
+            "LLLLRRRRLL",
             title=t("rpt_cp_capa_effect"),
         )
     )

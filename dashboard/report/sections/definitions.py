@@ -32,7 +32,7 @@ def definitions_section(fig: Figures) -> Section:
         )
     )
     s.add(
-        Text(t("rpt_def_composite", target=fmt.pct(cfg.composite_target, 0))),
+        Text(t("rpt_def_composite", target=fmt.pct(cfg.composite_target, 0), small_n=cfg.small_n)),
         Text(t("rpt_def_timeliness")),
         Text(t("rpt_def_statistics", alpha=cfg.significance, small_n=cfg.small_n)),
         Text(t("rpt_def_csi", lo=cfg.scale_min, hi=cfg.scale_max, threshold=cfg.satisfied_threshold)),

@@ -8,13 +8,24 @@ import pandas as pd
 from dashboard import charts, ui
 from dashboard.i18n import lang, t
 from dashboard.report import fmt
-from dashboard.report.fmt import change, composite_verdict, rate_labels, verdict
+from dashboard.report.fmt import change, rate_labels, verdict
 from dashboard.report.model import Chart, Section, Table, Text
 from dashboard.report.quarterly import TREND_MONTHS, Figures, add_months
 
 
+def _tally(verdicts: pd.Series) -> dict:
+    """How many rates have each verdict: met, sig(nificantly below), notsig, small (too few events)."""
+    counts = verdicts.value_counts()
+    return {
+        "met": int(counts.get("met", 0)),
+        "sig": int(counts.get("significant_miss", 0)),
+        "notsig": int(counts.get("not_significant", 0)),
+        "small": int(counts.get("small_n", 0)),
+    }
+
+
 def summary_section(fig: Figures) -> Section:
-    comp, small_n = fig.composite, fig.settings.small_n
+    comp = fig.composite
     s = Section(t("rpt_sec_summary"))
     as_of = pd.Timestamp(fig.meta["as_of"])
     if as_of < pd.Timestamp(add_months(fig.end, 1)):  # the quarter ends after the as-of time
@@ -27,33 +38,20 @@ def summary_section(fig: Figures) -> Section:
                 target=fmt.pct(comp["target"], 0),
                 low=fmt.pct(comp["ci_low"]),
                 high=fmt.pct(comp["ci_high"]),
-                verdict=composite_verdict(comp),
+                verdict=verdict(comp),
             ),
-            "good" if comp["met"] else "alert",
+            {"met": "good", "significant_miss": "alert"}.get(comp["verdict"], "body"),
         )
     )
     if not comp["complete"]:
         names = ("、" if lang() == "zh" else ", ").join(fmt.kpi_name(r) for r in comp["missing"]) or "—"
         s.add(Text("! " + t("rpt_incomplete", names=names), "alert"))
-    prev = comp.get("prev")
-    if prev is not None and not ui.missing(prev["rate"]) and not ui.missing(comp["rate"]):
-        s.add(Text(t("rpt_composite_change", prev=fig.prev_quarter, diff=fmt.pp(comp["rate"] - prev["rate"]))))
+    comp_change = ui.change(comp, comp.get("prev"))
+    if not ui.missing(comp_change["diff"]):
+        s.add(Text(t("rpt_composite_change", prev=fig.prev_quarter, change=change(comp_change))))
     weighted = fig.kpis[fig.kpis["weight"] > 0]
-    with_events = weighted[weighted["n"].fillna(0) > 0]
-    s.add(
-        Text(
-            t(
-                "rpt_summary_counts",
-                met=int(with_events["met"].astype(bool).sum()),
-                total=len(weighted),
-                sig=int((with_events["verdict"] == "significant_miss").sum()),
-            )
-        )
-    )
+    s.add(Text(t("rpt_summary_counts", total=len(weighted), **_tally(weighted["verdict"]))))
     comp_name = t("composite") + ("" if comp["complete"] else " " + t("rpt_incomplete_mark"))
-    comp_change = "—"
-    if prev is not None and not ui.missing(prev["rate"]) and not ui.missing(comp["rate"]):
-        comp_change = t("rpt_pp", d=fmt.pp(comp["rate"] - prev["rate"]))
     rows = [
         [
             comp_name,
@@ -62,8 +60,8 @@ def summary_section(fig: Figures) -> Section:
             fmt.interval(comp["ci_low"], comp["ci_high"]),
             "—",
             "100%",
-            composite_verdict(comp),
-            comp_change,
+            verdict(comp),
+            change(comp_change),
         ]
     ]
     for _, r in weighted.iterrows():
@@ -75,7 +73,7 @@ def summary_section(fig: Figures) -> Section:
                 fmt.interval(r["ci_low"], r["ci_high"]),
                 fmt.count(r["n"]),
                 fmt.pct(r["weight"], 0),
-                verdict(r, small_n),
+                verdict(r),
                 change(r),
             ]
         )
@@ -89,7 +87,7 @@ def summary_section(fig: Figures) -> Section:
             strong={0},
         )
     )
-    s.add(Text(t("rpt_stat_note", alpha=fig.settings.significance, small_n=small_n), "note"))
+    s.add(Text(t("rpt_stat_note", alpha=fig.settings.significance, small_n=fig.settings.small_n), "note"))
     series = fig.composite_series
     s.add(
         Chart(
@@ -97,8 +95,14 @@ def summary_section(fig: Figures) -> Section:
                 series,
                 comp["target"],
                 rate_labels(
-                    title=t("rpt_composite_by_quarter"), period=t("quarter"), x_title=t("quarter"), y_title=t("rate")
+                    title=t("rpt_composite_by_quarter"),
+                    period=t("quarter"),
+                    x_title=t("quarter"),
+                    y_title=t("rate"),
+                    n=t("ov_smallest_n"),
+                    small_n=t("ov_small_n_quarter", n=fig.settings.small_n),
                 ),
+                min_n=fig.settings.small_n,
             ),
             height=380,
         )
@@ -108,23 +112,13 @@ def summary_section(fig: Figures) -> Section:
 
 def scorecard_section(fig: Figures) -> Section:
     s = Section(t("rpt_sec_scorecard"))
-    kpis, small_n = fig.kpis, fig.settings.small_n
+    kpis = fig.kpis
     departments = list(dict.fromkeys(kpis["owner_department"]))
     rows, strong = [], set()
     for dept in departments:
         own = kpis[kpis["owner_department"] == dept]
-        with_events = own[own["n"].fillna(0) > 0]
-        s.add(
-            Text(
-                t(
-                    "rpt_dept_line",
-                    dept=dept,
-                    met=int(with_events["met"].astype(bool).sum()),
-                    total=len(own),
-                    sig=int((with_events["verdict"] == "significant_miss").sum()),
-                )
-            )
-        )
+        own = ui.holm_verdicts(own) if own["n"].fillna(0).gt(0).any() else own
+        s.add(Text(t("rpt_dept_line", dept=dept, total=len(own), **_tally(own["verdict"]))))
         for i, (_, r) in enumerate(own.iterrows()):
             rows.append(
                 [
@@ -135,7 +129,7 @@ def scorecard_section(fig: Figures) -> Section:
                     "≥ " + fmt.pct(r["target"], 0),
                     fmt.interval(r["ci_low"], r["ci_high"]),
                     fmt.count(r["n"]),
-                    verdict(r, small_n),
+                    verdict(r),
                 ]
             )
             if i == 0:
@@ -153,9 +147,10 @@ def scorecard_section(fig: Figures) -> Section:
 
 
 def _method(tr: dict) -> str:
+    p = fmt.p_value(tr["dispersion"]["p_value"])
     if tr["method"] == "laney":
-        return t("rpt_method_laney", sigma_z=f"{tr['sigma_z']:.1f}")
-    return t("rpt_method_p")
+        return t("rpt_method_laney", p=p, sigma_z=f"{tr['sigma_z']:.2f}")
+    return t("rpt_method_p", p=p)
 
 
 def _trend(tr: dict) -> str:
@@ -195,10 +190,8 @@ def trends_section(fig: Figures) -> Section:
             continue
         fig_ = charts.control_chart(
             tr["points"],
-            rate_labels(title=title, x_title=t("month"), y_title=t("rate")),
+            rate_labels(title=title, x_title=t("month"), y_title=t("rate"), method_note=ui.control_note(tr)),
             target=float(row["target"]),
-            method=tr["method"],
-            sigma_z=tr["sigma_z"],
         )
         s.add(Chart(fig_, height=360))
     return s

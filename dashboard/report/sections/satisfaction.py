@@ -29,7 +29,7 @@ def satisfaction_section(fig: Figures) -> Section:
                 fmt.pct(None if r is None else r["rate"]),
                 "—" if r is None else fmt.interval(r["ci_low"], r["ci_high"]),
                 fmt.count(g["rated_responses"]),
-                "—" if r is None else verdict(r, cfg.small_n),
+                "—" if r is None else verdict(r),
             ]
         )
     s.add(
@@ -145,8 +145,8 @@ def satisfaction_section(fig: Figures) -> Section:
                     t("sat_responded_at"),
                     t("sat_survey_type"),
                     t("sat_customer"),
-                    t("sat_overall"),
-                    t("sat_csi"),
+                    t("sat_dissatisfied_responses"),
+                    t("sat_lowest_overall"),
                     t("sat_comment"),
                 ],
                 [
@@ -154,13 +154,13 @@ def satisfaction_section(fig: Figures) -> Section:
                         fmt.day(r["responded_at"]),
                         ui.label("survey", r["survey_type"]),
                         fmt.clip(r["customer_name"], 24),
+                        fmt.count(r["responses"]),
                         fmt.count(r["overall"]),
-                        fmt.number(r["csi"]),
                         fmt.clip(r["comment"], 36),
                     ]
                     for _, r in latest.iterrows()
                 ],
-                [1.3, 1.2, 2.7, 0.9, 0.8, 3.1],
+                [1.3, 1.2, 2.7, 0.9, 0.9, 3.0],
                 "LLLRRL",
                 title=t("rpt_sat_latest"),
             )

@@ -1,6 +1,8 @@
 -- One row per settled KPI event (SPEC §5): its month and quarter are those of its settle time;
 -- pending events are in no period and not here. The events of each KPI come from its own model
--- (models/intermediate/kpis, ephemeral: compiled in here), all with the same columns.
+-- (models/intermediate/kpis, ephemeral: compiled in here), all with the same columns, besides
+-- first_time_fix's serial_no and repeat_ticket_id (null for the other KPIs). customer_id and
+-- ticket_id name the record behind an event, for the drill-down.
 {%- set kpi_models = [
     'int_first_time_fix_events',
     'int_quote_timeliness_events',
@@ -46,7 +48,11 @@ final as (
         events.channel,
         events.technician,
         events.happened_at,
-        events.due_at
+        events.due_at,
+        events.customer_id,
+        events.ticket_id,
+        events.serial_no,
+        events.repeat_ticket_id
     from events
     inner join kpis
         on events.kpi = kpis.kpi

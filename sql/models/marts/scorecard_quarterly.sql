@@ -1,7 +1,9 @@
 -- Quarter × KPI rates plus the composite service satisfaction (服务满意率, SPEC §4, §5).
 -- Composite = Σ w·rate over the weighted KPIs with events in the quarter, their weights rescaled
--- to sum to 1 (complete = every weighted KPI had events); 95% delta-method interval with
--- variance Σ w²·p(1 − p)/n, clipped to [0, 1]. composite_weight is each KPI's rescaled weight.
+-- to sum to 1 (complete = every weighted KPI had events), with its 95% MOVER interval from the
+-- KPIs' Wilson intervals (macro mover_composite). composite_weight is each KPI's rescaled weight;
+-- smallest_denominator the fewest events of a weighted KPI (0 when one had none), by which the
+-- composite of a quarter with a weighted KPI under 30 events is not judged (SPEC §4).
 with
 
 events as (
@@ -23,7 +25,9 @@ quarterly as (
         events.kpi,
         count_if(events.success) as numerator,
         count(*) as denominator,
-        count_if(events.success) / count(*) as rate
+        count_if(events.success) / count(*) as rate,
+        {{ wilson_bound('count_if(events.success)', 'count(*)', 'low') }} as ci_low,
+        {{ wilson_bound('count_if(events.success)', 'count(*)', 'high') }} as ci_high
     from events
     group by events.quarter, events.kpi
 
@@ -60,6 +64,8 @@ components as (
         weighted.quarter,
         weighted.kpi,
         weighted.rate,
+        weighted.ci_low,
+        weighted.ci_high,
         weighted.denominator,
         weighted.weight / present_weights.present_weight as composite_weight,
         present_weights.present_kpis
@@ -73,18 +79,13 @@ composite_stats as (
 
     select
         quarter,
-        -- rounded to 12 decimals: a perfect quarter is exactly 1, and rate ≥ target is not
-        -- decided by floating-point noise in the rescaled weights
-        round(cast(sum(cast(composite_weight * rate as decimal(38, 18))) as double), 12) as rate,
-        cast(sum(cast(
-            composite_weight * composite_weight * rate * (1 - rate) / denominator
-            as decimal(38, 18)
-        )) as double) as variance,
+        {{ mover_composite('composite_weight', 'rate', 'ci_low', 'ci_high') }},
         min(present_kpis) = (
             select count(*)
             from kpis
             where kpis.weight > 0
-        ) as complete
+        ) as complete,
+        min(denominator) as smallest_present_denominator
     from components
     group by quarter
 
@@ -102,9 +103,10 @@ kpi_rows as (
         kpis.target,
         kpis.weight,
         quarterly.rate >= kpis.target as met,
-        {{ wilson_bound('quarterly.numerator', 'quarterly.denominator', 'low') }} as ci_low,
-        {{ wilson_bound('quarterly.numerator', 'quarterly.denominator', 'high') }} as ci_high,
+        quarterly.ci_low,
+        quarterly.ci_high,
         true as complete,
+        quarterly.denominator as smallest_denominator,
         components.composite_weight,
         kpis.name_zh,
         kpis.name_en,
@@ -130,9 +132,10 @@ composite_rows as (
         cast({{ var('composite_target') }} as double) as target,
         cast(1 as double) as weight,
         rate >= {{ var('composite_target') }} as met,
-        greatest(0.0, rate - {{ z_95() }} * sqrt(variance)) as ci_low,
-        least(1.0, rate + {{ z_95() }} * sqrt(variance)) as ci_high,
+        ci_low,
+        ci_high,
         complete,
+        case when complete then smallest_present_denominator else 0 end as smallest_denominator,
         cast(null as double) as composite_weight,
         '服务满意率' as name_zh,
         'Composite service satisfaction' as name_en,

@@ -6,7 +6,8 @@
 -- Repeat detection without a self-join: an ASOF join finds, per candidate, the earliest repair
 -- report of the same unit strictly after its resolution (a report exactly at resolved_at, or the
 -- candidate's own, is not "after"); any repeat within the window exists iff that one lies within
--- it. Sort-based, so a unit with very many repairs costs n log n, not n².
+-- it. Sort-based, so a unit with very many repairs costs n log n, not n². repeat_ticket_id names
+-- that repeat when it fails the event (for the drill-down), serial_no the unit.
 with
 
 repairs as (
@@ -34,7 +35,8 @@ unit_reports as (
     select
         customer_id,
         serial_no,
-        reported_at
+        reported_at,
+        ticket_id
     from repairs
     where serial_no is not null
 
@@ -52,6 +54,12 @@ final as (
             > candidates.resolved_at + to_days(cast({{ var('ftf_window_days') }} as integer)),
             true
         ) as success,
+        case
+            when next_reports.reported_at
+                <= candidates.resolved_at + to_days(cast({{ var('ftf_window_days') }} as integer))
+                then next_reports.ticket_id
+        end as repeat_ticket_id,
+        candidates.serial_no,
         candidates.resolved_at as happened_at,
         cast(null as timestamp) as due_at,
         candidates.customer_id,

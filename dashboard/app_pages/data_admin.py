@@ -182,8 +182,10 @@ else:
     reason = c3.text_input(t("reason_contains"), key="rej_reason")
     rows = data.rejected_rows(ident, scope, source, file_name)
     worded = [
-        reason_text(c, p, r, src)
-        for c, p, r, src in zip(rows["reason_code"], rows["reason_params"], rows["reason"], rows["source"], strict=True)
+        reason_text(c, p, r, src, name)
+        for c, p, r, src, name in zip(
+            rows["reason_code"], rows["reason_params"], rows["reason"], rows["source"], rows["file_name"], strict=True
+        )
     ]
     if reason:  # the reason as shown, or as stored in English
         wanted = reason.strip().lower()

@@ -66,10 +66,11 @@ def column_label(name, source: str | None = None) -> str:
     return zh or str(name)
 
 
-def reason_text(code, params, reason, source: str | None = None) -> str:
-    """The reason of a rejected row of `source` in the current language: from reason_code and its
-    parameters (a dict or its JSON text) when given, else from the English `reason`; the stored
-    text when neither is known."""
+def reason_text(code, params, reason, source: str | None = None, file_name: str | None = None) -> str:
+    """The reason of a rejected row of `source` (in file `file_name`) in the current language: from
+    reason_code and its parameters (a dict or its JSON text) when given, else from the English
+    `reason`; the stored text when neither is known. A key first seen in the row's own file is worded
+    without the file, as the English reason is."""
     values: dict = {}
     if isinstance(code, str) and code:
         if isinstance(params, str) and params:
@@ -90,7 +91,7 @@ def reason_text(code, params, reason, source: str | None = None) -> str:
             "column": column_label(values.get("column"), source),
             "other": column_label(values.get("other"), source),
         }
-    if code == "duplicate_key" and values.get("first_file"):
+    if code == "duplicate_key" and values.get("first_file") and values.get("first_file") != file_name:
         key = "reason_duplicate_key_in_file"
     try:
         return t(key, **values)

@@ -130,6 +130,20 @@ def test_a_reject_reason_is_worded_from_its_code_and_parameters(code, params, zh
         assert reason_text(code, params, stored, "tickets") == en
 
 
+def test_a_key_first_seen_in_the_rows_own_file_is_worded_without_the_file():
+    params = '{"first_file":"tickets.csv","first_row":1289}'
+    with using("zh"):
+        assert reason_text("duplicate_key", params, "x", "tickets", "tickets.csv") == "键重复（首次出现在第 1289 行）"
+        assert (
+            reason_text("duplicate_key", params, "x", "tickets", "b.csv")
+            == "键重复（首次出现在 tickets.csv 第 1289 行）"
+        )
+    with using("en"):
+        assert (
+            reason_text("duplicate_key", params, "x", "tickets", "tickets.csv") == "duplicate key (first at row 1289)"
+        )
+
+
 def test_a_reason_stored_without_a_code_is_read_from_its_english_wording():
     assert parse("closed_at precedes resolved_at") == ("precedes", {"column": "closed_at", "other": "resolved_at"})
     assert parse("duplicate key (first at row 1289)") == ("duplicate_key", {"first_file": None, "first_row": "1289"})

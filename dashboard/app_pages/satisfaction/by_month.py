@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, ui
-from dashboard.app_pages.satisfaction.rates import TARGET, rate_rows, survey_label
+from dashboard.app_pages.satisfaction.rates import TARGET, rate_rows, rate_table, survey_label
 from dashboard.i18n import t
 
 PCT = st.column_config.NumberColumn(format="percent")
@@ -88,24 +88,7 @@ def draw(view: dict, f) -> None:
             how="left",
         )
         ui.table(
-            pd.DataFrame(
-                {
-                    t("month"): table["period"],
-                    t("sat_survey_type"): table["survey"],
-                    t("sat_responses"): table["responses"],
-                    t("sat_csi"): table["csi"],
-                    t("sat_rated"): table["rated_responses"],
-                    t("sat_satisfied"): table["satisfied_responses"],
-                    t("sat_rate"): table["rate"],
-                    t("ci"): [
-                        f"{ui.pct(a)} – {ui.pct(b)}" for a, b in zip(table["ci_low"], table["ci_high"], strict=True)
-                    ],
-                    t("rpt_verdict"): [
-                        ui.verdict_text({**r, "n": r["rated_responses"]}) if isinstance(r["verdict"], str) else "—"
-                        for _, r in table.iterrows()
-                    ],
-                }
-            ),
+            rate_table(table, {t("month"): table["period"]}, satisfied=True),
             "satisfaction_by_month",
             "sat_month_table",
             column_config={t("sat_csi"): ONE, t("sat_rate"): PCT},

@@ -3,11 +3,10 @@ Newcombe interval of their difference."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import charts, stats, ui
-from dashboard.app_pages.satisfaction.rates import rate_rows, survey_label
+from dashboard.app_pages.satisfaction.rates import rate_rows, rate_table, survey_label
 from dashboard.i18n import t
 
 PCT = st.column_config.NumberColumn(format="percent")
@@ -72,23 +71,7 @@ def draw(view: dict) -> None:
             how="left",
         )
         ui.table(
-            pd.DataFrame(
-                {
-                    t("customer_tier"): table["tier"],
-                    t("sat_survey_type"): table["survey"],
-                    t("sat_responses"): table["responses"],
-                    t("sat_csi"): table["csi"],
-                    t("sat_rated"): table["rated_responses"],
-                    t("sat_rate"): table["rate"],
-                    t("ci"): [
-                        f"{ui.pct(a)} – {ui.pct(b)}" for a, b in zip(table["ci_low"], table["ci_high"], strict=True)
-                    ],
-                    t("rpt_verdict"): [
-                        ui.verdict_text({**r, "n": r["rated_responses"]}) if isinstance(r["verdict"], str) else "—"
-                        for _, r in table.iterrows()
-                    ],
-                }
-            ),
+            rate_table(table, {t("customer_tier"): table["tier"]}),
             "satisfaction_by_tier",
             "sat_tier_table",
             column_config={t("sat_csi"): ONE, t("sat_rate"): PCT},

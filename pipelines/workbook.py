@@ -3,16 +3,21 @@
 Each cell comes as the text its value shows (SPEC §3): a number without a needless `.0` (`12345`,
 never `12345.0`), text as written (`00123`), a date cell as `YYYY-MM-DD HH:MM:SS`, a boolean as
 true / false; a blank cell, a whitespace-only cell and an error cell (`#N/A`, `#DIV/0!`) as null.
-Formulas read as their cached values, a merged range as its top-left cell. Rows are kept in sheet
+Formulas read as their cached values, a merged range as its top-left cell. An OpenDocument error
+cell is stored as the number 0 with an error mark beside it, which calamine does not read: those cells
+are found in the sheet's XML and made null (`_ods_error_cells`). Rows are kept in sheet
 order from the sheet's first used row, blank rows included, so a row's index is its place on the
 sheet (row numbers are counted from the header row by the caller).
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import defusedxml.ElementTree as SafeXML
 import fastexcel
 import numpy as np
 import pyarrow as pa
@@ -32,6 +37,7 @@ def sheets(path: Path) -> Iterator[tuple[str, pa.RecordBatch]]:
         names = reader.sheet_names
     except (fastexcel.FastExcelError, OSError) as exc:
         raise WorkbookError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    errors = _ods_error_cells(path) if path.suffix.lower() == ".ods" else {}
     for index, name in enumerate(names):
         try:
             # skip_rows=0 keeps leading blank rows (fastexcel drops them by default without a header)
@@ -44,7 +50,68 @@ def sheets(path: Path) -> Iterator[tuple[str, pa.RecordBatch]]:
             continue
         if batch.num_columns > MAX_COLUMNS:
             raise WorkbookError(f"sheet {name!r} has {batch.num_columns:,} columns: over {MAX_COLUMNS:,} columns")
-        yield name, pa.RecordBatch.from_arrays(batch.columns, names=[f"c{i}" for i in range(batch.num_columns)])
+        columns = _null_cells(list(batch.columns), *errors[name]) if name in errors else batch.columns
+        yield name, pa.RecordBatch.from_arrays(columns, names=[f"c{i}" for i in range(batch.num_columns)])
+
+
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
+
+
+def _ods_error_cells(path: Path) -> dict[str, tuple[set[tuple[int, int]], int]]:
+    """For each sheet of an OpenDocument file with error cells: their (row, column) places on the sheet
+    and the sheet's first used column (calamine's columns start there, its rows at the sheet's top)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            content = archive.read("content.xml")
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError) as exc:
+        raise WorkbookError(f"not a readable OpenDocument file: {exc}") from None
+    if b'value-type="error"' not in content:  # the usual case: no error cell, no parse
+        return {}
+    found: dict[str, tuple[set[tuple[int, int]], int]] = {}
+    sheet, cells, first_column, row, column = None, set(), None, 0, 0
+    try:
+        for event, element in SafeXML.iterparse(io.BytesIO(content), events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                if tag == f"{_TABLE}table":
+                    sheet, cells, first_column, row = element.get(f"{_TABLE}name"), set(), None, 0
+                elif tag == f"{_TABLE}table-row":
+                    column = 0
+                continue
+            if tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+                repeat = int(element.get(f"{_TABLE}number-columns-repeated", "1"))
+                used = element.get(f"{_OFFICE}value-type") is not None or "".join(element.itertext()).strip()
+                if used and (first_column is None or column < first_column):
+                    first_column = column
+                if element.get(f"{_CALCEXT}value-type") == "error":
+                    cells.update((row, column + k) for k in range(min(repeat, MAX_COLUMNS + 1)))
+                column += repeat
+                element.clear()
+            elif tag == f"{_TABLE}table-row":
+                row += int(element.get(f"{_TABLE}number-rows-repeated", "1"))
+                element.clear()
+            elif tag == f"{_TABLE}table" and cells and sheet is not None:
+                found[sheet] = (cells, first_column or 0)
+    except (SafeXML.ParseError, ValueError) as exc:
+        raise WorkbookError(f"not a readable OpenDocument file: {str(exc).splitlines()[0]}") from None
+    return found
+
+
+def _null_cells(columns: list[pa.Array], cells: set[tuple[int, int]], first_column: int) -> list[pa.Array]:
+    """The columns with the given sheet cells made null."""
+    by_column: dict[int, list[int]] = {}
+    for row, column in cells:
+        by_column.setdefault(column - first_column, []).append(row)
+    for index, rows in by_column.items():
+        if 0 <= index < len(columns):
+            values = columns[index].to_pylist()
+            for row in rows:
+                if row < len(values):
+                    values[row] = None
+            columns[index] = pa.array(values, type=pa.string())
+    return columns
 
 
 def head(batch: pa.RecordBatch, n: int) -> list[list[str | None]]:

@@ -16,6 +16,7 @@ from pipelines.settings import load_settings
 from tests.pipelines.test_ingest import landed, rejects
 
 SETTINGS = load_settings()
+CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
 TICKET_HEADERS = ["工单号", "客户编号", "服务类型", "报修时间", "修复时间", "人工费", "服务网点"]
 
 
@@ -125,6 +126,10 @@ def _ods_row(table: Table, *cells) -> None:
         elif isinstance(value, dt.datetime):
             cell = TableCell(valuetype="date", datevalue=value.isoformat())
             cell.addElement(P(text=value.strftime("%d.%m.%Y %H:%M")))
+        elif value == "#DIV/0!":  # how LibreOffice stores =1/0: the number 0 marked as an error
+            cell = TableCell(formula="of:=1/0", valuetype="float", value="0")
+            cell.setAttrNS(CALCEXT, "value-type", "error")
+            cell.addElement(P(text="#DIV/0!"))
         elif value == "#N/A":  # how LibreOffice stores =NA(): a string formula cell with no value
             cell = TableCell(formula="of:=NA()", valuetype="string", stringvalue="")
             cell.addElement(P(text="#N/A"))
@@ -162,6 +167,23 @@ def test_ods_workbook_with_date_cells_numeric_ids_error_cells_blank_rows_and_two
         (3, "Q2", "sent_at", "sent_at precedes requested_at")
     ]
     assert landed(tmp_path / "data", "customers", "customer_id, customer_name") == [("42", "华南电子")]
+
+
+def test_ods_numeric_error_cells_are_empty_not_zero(tmp_path):
+    doc = OpenDocumentSpreadsheet()
+    quotes = Table(name="quotes")
+    _ods_row(quotes, None, "quote_id", "ticket_id", "requested_at", "amount")  # column A left blank
+    _ods_row(quotes, None, "Q1", "T1", dt.datetime(2026, 4, 1, 8, 0), "#DIV/0!")
+    _ods_row(quotes, None, "Q2", "T2", dt.datetime(2026, 4, 1, 9, 0), 0.0)
+    _ods_row(quotes, None, "Q3", "T3", "#DIV/0!", 300.0)
+    doc.spreadsheet.addElement(quotes)
+    path = tmp_path / "quotes.ods"
+    doc.save(str(path))
+
+    result = ingest.run([path], SETTINGS, tmp_path / "data")
+    assert (result.files[0].rows_read, result.files[0].rows_accepted) == (3, 2)
+    assert landed(tmp_path / "data", "quotes", "quote_id, amount") == [("Q1", None), ("Q2", 0)]
+    assert [(g[0], g[1], g[2]) for g in rejects(tmp_path / "data")] == [(3, "Q3", "requested_at")]
 
 
 def test_workbook_date_cells_are_timestamps_whatever_the_profile_format(tmp_path):

@@ -148,8 +148,9 @@ def _survey_response_times(run, f: Filters) -> pd.DataFrame:
 
 
 def _dissatisfied_responses(run, f: Filters, limit: int) -> pd.DataFrame:
-    # one row per customer: the latest dissatisfied response (ties by response id) and how many
-    latest = "{'at': responded_at, 'id': response_id}"
+    # one row per customer: the latest `limit` customers by their latest dissatisfied response, each
+    # shown with that one response whole (ties by response id) and their count and lowest overall.
+    # (arg_max per field would skip a field's nulls and mix responses: the comment of an older one.)
     fields = (
         "survey_type",
         "customer_name",
@@ -165,15 +166,35 @@ def _dissatisfied_responses(run, f: Filters, limit: int) -> pd.DataFrame:
         "comment",
         "response_id",
     )
-    picked = ", ".join(f"arg_max({c}, {latest}) as {c}" for c in fields)
+    picked = ", ".join(f"latest.{c}" for c in fields)
     clause, params = where(f, "survey_responses", dims=SURVEY_DIMS)
     return run(
         f"""
-        select max(responded_at) as responded_at, customer_id, count(*) as responses, min(overall) as overall,
-               arg_max(overall, {latest}) as latest_overall, {picked}
-        from survey_responses where {clause} and not is_satisfied
-        group by customer_id
-        order by responded_at desc, customer_id limit ?""",
+        with dissatisfied as (
+            select * from survey_responses where {clause} and not is_satisfied
+        ),
+
+        customers as (
+            select
+                customer_id,
+                max(responded_at) as responded_at,
+                count(*) as responses,
+                min(overall) as overall
+            from dissatisfied group by customer_id
+            order by responded_at desc, customer_id limit ?
+        ),
+
+        latest as (
+            select * from dissatisfied
+            where customer_id in (select customers.customer_id from customers)
+            qualify row_number() over (partition by customer_id order by responded_at desc, response_id desc) = 1
+        )
+
+        select
+            customers.responded_at, customers.customer_id, customers.responses, customers.overall,
+            latest.overall as latest_overall, {picked}
+        from customers inner join latest on customers.customer_id = latest.customer_id
+        order by customers.responded_at desc, customers.customer_id""",
         params + [limit],
     ).pipe(masked, f.scope)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard import stats
@@ -217,3 +218,33 @@ def test_customer_service_sees_the_contact_details(data_dir, tmp_path, monkeypat
         [f.start, f.end],
     )
     assert ui.table(at, "Contact", "Phone", "E-mail", "Lowest overall")["Phone"].iloc[0] == phone
+
+
+def test_each_customer_to_call_back_is_shown_with_their_latest_response_whole(data_dir):
+    """Every field of a customer's row is from one response, the latest dissatisfied one (ties by
+    response id), even where that response has no comment or no NPS and an earlier one has."""
+    from dashboard import data
+    from dashboard.data.scope import Scope
+
+    f = data.Filters(kind="quarter", start=None, end=None, scope=Scope(None, contacts=True, admin=True))
+    shown = data.dissatisfied_responses(data.identity_at(data_dir), f, 100_000)
+    rows = ui.query(
+        data_dir,
+        """
+        select customer_id, response_id, comment, nps, ticket_id, overall from survey_responses
+        where not is_satisfied
+        qualify row_number() over (partition by customer_id order by responded_at desc, response_id desc) = 1""",
+    )
+    latest = {r[0]: r[1:] for r in rows}
+    assert len(shown) == len(latest)
+    # the demo set has customers whose latest dissatisfied response has no comment and an earlier one has
+    [(mixed,)] = ui.query(
+        data_dir,
+        """
+        select count(*) from (select customer_id from survey_responses where not is_satisfied group by all
+        having count(comment) > 0 and arg_max(comment is null, (responded_at, response_id)))""",
+    )
+    assert mixed > 0
+    for row in shown.itertuples():
+        values = [None if pd.isna(v) else v for v in (row.response_id, row.comment, row.nps, row.ticket_id)]
+        assert (*values, row.latest_overall) == latest[row.customer_id]

@@ -97,15 +97,17 @@ quarters = data.kpi_rates(ident, replace(f, kind="quarter", start=ui.quarter_fir
 series = []
 for q in sorted(quarters["period"].unique()):
     c = ui.composite(quarters[quarters["period"] == q])
-    series.append({"period": q, "rate": c["rate"], "ci_low": c["ci_low"], "ci_high": c["ci_high"], "n": None})
+    series.append({"period": q, "rate": c["rate"], "ci_low": c["ci_low"], "ci_high": c["ci_high"], "n": c["n"]})
 labels = {k: t(k) for k in ("rate", "target", "met", "missed", "no_data")} | {
     "title": t("ov_composite_by_quarter"),
     "period": t("quarter"),
     "ci": t("ci"),
-    "n": t("n"),
+    "n": t("ov_smallest_n"),
+    "small_n": t("ov_small_n_quarter", n=ui.SETTINGS.small_n),
 }
-if whole:
-    st.plotly_chart(charts.target_line(pd.DataFrame(series), comp["target"], labels), key="composite_by_quarter")
+if whole:  # a quarter with a weighted KPI on fewer than small_n events is not judged: hollow, not joined
+    chart = charts.target_line(pd.DataFrame(series), comp["target"], labels, min_n=ui.SETTINGS.small_n)
+    st.plotly_chart(chart, key="composite_by_quarter")
 
 # ---- the quarter's scorecard, every KPI, the composite first; a selected row lists its events
 st.subheader(t("ov_scorecard", quarter=assessed.quarter))

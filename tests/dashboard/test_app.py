@@ -1,6 +1,7 @@
 """The app as a whole: every page in both languages, the Data page's numbers, and a warehouse
 published while a session is open."""
 
+import json
 import shutil
 from datetime import datetime
 
@@ -10,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines.build import build
 from pipelines.settings import ROOT, load_settings
+from tests.dashboard import pages as ui
 from tests.dashboard.pages import SCRIPTS
 from tests.helpers import old_version_warehouse
 
@@ -103,3 +105,21 @@ def test_a_warehouse_lacking_a_column_is_named_out_of_date_not_a_traceback(demo_
     assert error.startswith("The warehouse does not match this version (")
     assert '"channel"' in error
     assert error.endswith("an older version probably built it. Rebuild it: `python -m pipelines build`.")
+
+
+def test_the_composite_by_quarter_draws_quarters_not_judged_hollow_and_unjoined(demo_data):
+    # a quarter whose weighted KPIs include one on fewer than 30 events has no composite verdict
+    # (SPEC §4): its point is hollow, not a met or missed mark, and the line does not pass through it
+    at = ui.run_page(ui.SCRIPTS["overview"], lang="en")
+    (chart,) = [c for c in ui.charts(at) if c["layout"]["title"]["text"].startswith("Composite service satisfaction")]
+    line, points = chart["data"][0], chart["data"][1]
+    quarters = ui.query(
+        demo_data,
+        "select quarter, smallest_denominator from scorecard_quarterly where kpi = 'composite' "
+        "and quarter between '2025Q4' and '2026Q3' order by quarter",
+    )
+    assert points["x"] == [q for q, _ in quarters]
+    expected = ["circle-open" if n < 30 else None for _, n in quarters]
+    assert [s if s == "circle-open" else None for s in points["marker"]["symbol"]] == expected
+    assert [y is None for y in line["y"]] == [n < 30 for _, n in quarters]
+    assert "not judged" in json.dumps(points["customdata"])

@@ -65,7 +65,9 @@ def target_line(
     met, missed = label_text(labels, "met"), label_text(labels, "missed")
     groups = [(None, df)] if series is None else list(df.groupby(series, sort=False))
     any_small = False
+    legend: list[tuple[str, str]] = []
     for i, (name, g) in enumerate(groups):
+        legend.append((label_text(labels, "rate") if name is None else esc(str(name)), PALETTE[i % len(PALETTE)]))
         rate, lo, hi = np.array(floats(g[y])), np.array(floats(g[low])), np.array(floats(g[high]))
         counts = np.array(floats(g[n]))
         small = (counts < min_n) & ~np.isnan(rate) if min_n else np.zeros(len(rate), dtype=bool)
@@ -83,6 +85,7 @@ def target_line(
             mode="lines" if min_n else "lines+markers",
             name=label_text(labels, "rate") if name is None else esc(str(name)),
             legendgroup=f"series_{i}",
+            showlegend=False,  # the legend's line is drawn below, without the first point's met/missed mark
             line={"color": colour, "width": 2},
             marker={
                 "size": 10,
@@ -136,6 +139,16 @@ def target_line(
                 customdata=list(zip(counts.tolist(), lo.tolist(), hi.tolist(), status, strict=True)),
                 hovertemplate=rate_hover(labels, "period"),
             )
+    for i, (name, colour) in enumerate(legend):  # each series as a plain line in the legend
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            name=name,
+            legendgroup=f"series_{i}",
+            hoverinfo="skip",
+            line={"color": colour, "width": 2},
+        )
     keys = [("met", MET_SYMBOL), ("missed", MISSED_SYMBOL)] + ([("small_n", "circle-open")] if any_small else [])
     for key, symbol in keys:  # symbol key in the legend
         fig.add_scatter(

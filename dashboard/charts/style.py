@@ -95,8 +95,8 @@ def apply_layout(
     fig.layout.xaxis.title, fig.layout.yaxis.title = optional_text(labels, "x_title"), optional_text(labels, "y_title")
     if percent_x:
         fig.layout.xaxis.tickformat = ".0%"
-    if percent_y:
-        fig.layout.yaxis.tickformat = ".0%"
+    # a value axis with thousands separators (400,000, not 400k); ignored by a category or date axis
+    fig.layout.yaxis.tickformat = ".0%" if percent_y else ","
     return fig
 
 

@@ -156,7 +156,7 @@ def test_capa_effect_verdicts_follow_the_exact_test(data_dir):
         if before is None:
             assert shown == "No root cause"
         elif pending:
-            assert shown == "Pending (after-window not complete)"
+            assert shown == "After-window still open"
         else:
             assert shown == names[stats.capa_effect(int(before), int(after), days, observed)["verdict"]]
         assert int(table.loc[cid, "Complaints before"]) == int(before)

@@ -209,7 +209,7 @@ def complaints_section(fig: Figures) -> Section:
                 ]
                 for _, r in effect.head(LIST_LIMIT).iterrows()
             ],
-            [1.1, 1.4, 1.0, 1.3, 0.7, 0.7, 0.7, 0.9, 1.6, 1.7],
+            [1.0, 1.4, 0.9, 1.0, 0.8, 0.8, 0.7, 1.0, 1.8, 1.4],
             "LLLLRRRRLL",
             title=t("rpt_cp_capa_effect"),
         )

@@ -81,7 +81,7 @@ def summary_section(fig: Figures) -> Section:
         Table(
             [t("kpi"), t("rate"), t("target"), t("ci"), t("n"), t("weight"), t("rpt_verdict"), t("rpt_change")],
             rows,
-            [2.5, 0.9, 0.9, 1.9, 1.1, 0.8, 3.2, 3.0],
+            [2.4, 1.0, 0.9, 1.9, 1.1, 0.8, 3.1, 3.0],
             "LRRRRRLL",
             title=t("rpt_weighted_kpis"),
             strong={0},

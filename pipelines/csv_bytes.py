@@ -196,18 +196,29 @@ def _refusal(scans: list[Scan]) -> FileRefused:
     return FileRefused(f"not valid {' nor '.join(parts)}: {share}")
 
 
-def long_lines(path: Path) -> tuple[list[tuple[int, int, int]], bool]:
-    """(line number, byte offset, length) of the lines longer than MAX_COLUMNS bytes, the only ones
-    that can hold more than MAX_COLUMNS fields, and whether line ends are mixed (LF, CR LF, lone CR:
-    DuckDB's parser takes one kind per file); a line over MAX_LINE refuses the file. The scan is linear: DuckDB's parser needs time and memory quadratic
+@dataclass(frozen=True)
+class Lines:
+    """What one linear pass over a CSV file's lines found."""
+
+    wide: list[tuple[int, int, int]]  # (line number, byte offset, length) of lines over MAX_COLUMNS bytes
+    mixed: bool  # line ends of more than one kind (LF, CR LF, lone CR)
+    blank: list[int]  # line numbers of empty lines (DuckDB's parser skips them)
+    count: int  # lines in the file
+
+
+def long_lines(path: Path) -> Lines:
+    """The lines longer than MAX_COLUMNS bytes, the only ones that can hold more than MAX_COLUMNS
+    fields; whether line ends are mixed (DuckDB's parser takes one kind per file); the empty lines
+    (their place keeps later rows' numbers those of the file); a line over MAX_LINE refuses the file. The scan is linear: DuckDB's parser needs time and memory quadratic
     in the fields of an over-wide line (it keeps the whole line per surplus field)."""
     import numpy as np
 
     found: list[tuple[int, int, int]] = []
+    blank: list[int] = []
     line, start, pos, pending_cr = 1, 0, 0, None  # pending_cr: a CR that ended the previous chunk
     kinds = [0, 0, 0]  # CR LF, LF alone, CR alone
 
-    def lines_ending_at(ends: np.ndarray) -> None:
+    def lines_ending_at(ends: np.ndarray, arr: np.ndarray, at: int) -> None:
         nonlocal line, start
         if not len(ends):
             return
@@ -217,6 +228,12 @@ def long_lines(path: Path) -> tuple[list[tuple[int, int, int]], bool]:
             at = int(np.argmax(lengths > MAX_LINE))
             raise FileRefused(f"line {line + at} is longer than 1 MiB ({int(lengths[at]):,} bytes)")
         found.extend((line + int(i), int(starts[i]), int(lengths[i])) for i in np.flatnonzero(lengths > MAX_COLUMNS))
+        # empty: nothing before the line end, or only the CR of a CR LF (a line starting in an
+        # earlier chunk is longer than one byte unless it is that chunk's last byte, a lone CR: a line end)
+        one = np.flatnonzero(lengths == 1)
+        one = one[starts[one] >= at]
+        cr = one[arr[starts[one] - at] == 13] if len(one) else one
+        blank.extend(line + int(i) for i in np.sort(np.concatenate((np.flatnonzero(lengths == 0), cr))))
         line, start = line + len(ends), int(ends[-1]) + 1
 
     with open(path, "rb") as fh:
@@ -232,12 +249,13 @@ def long_lines(path: Path) -> tuple[list[tuple[int, int, int]], bool]:
             pending_cr = None
             if arr[-1] == 13:  # whether it is a CR LF shows in the next chunk
                 pending_cr, ends = pos + len(arr) - 1, ends[:-1]
-            lines_ending_at(ends)
+            lines_ending_at(ends, arr, pos)
             pos += len(arr)
             if pos - start > MAX_LINE:
                 raise FileRefused(f"line {line} is longer than 1 MiB")
-    lines_ending_at(np.array([pos]) if pos > start else np.array([], dtype=np.int64))  # an unterminated last line
-    return found, sum(k > 0 for k in kinds) > 1
+    if pos > start:  # an unterminated last line
+        lines_ending_at(np.array([pos]), np.zeros(0, dtype=np.uint8), pos)
+    return Lines(found, sum(k > 0 for k in kinds) > 1, blank, line - 1)
 
 
 def lf_copy(path: Path, tmpdir: Path) -> Path:

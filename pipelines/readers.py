@@ -73,6 +73,8 @@ class RawTable:
     parse_rejects: list[tuple[int, int | None, str | None, str, dict]] = field(default_factory=list)
     # data rows left out of the copy DuckDB reads (undecodable lines), in the file's numbering
     removed_rows: list[int] = field(default_factory=list)
+    blank_rows: list[int] = field(default_factory=list)  # a CSV file's empty rows (not records, not read)
+    data_lines: int | None = None  # a CSV copy's lines below the header
     scanned: bool = False  # the file was scanned line by line for its encoding (`decoded`)
     encoding: str = ""
     params: dict = field(default_factory=dict)  # parameters of `table`
@@ -152,10 +154,10 @@ def open_csv(
     enc = (encoding or detect_encoding(path)).lower().replace("_", "-")
     enc = "utf-8" if enc in ("utf8", "utf-8") else enc
     src, enc, scan = decoded(path, enc, forced, rescan, tmpdir)
-    wide, mixed = long_lines(src)
-    if mixed:  # read as line ends, every kind: the copy has the same lines, at other offsets
+    scanned_lines = long_lines(src)
+    if scanned_lines.mixed:  # read as line ends, every kind: the copy has the same lines, at other offsets
         src = lf_copy(src, tmpdir)
-        wide, _ = long_lines(src)
+        scanned_lines = long_lines(src)
     try:
         lines = _head_lines(src)
     except UnicodeDecodeError:  # a forced UTF-8 whose head does not decode: its lines are scanned
@@ -168,7 +170,7 @@ def open_csv(
         raise FileRefused(f"{where} is not valid {encoding_name(scan.encoding)} ({scan.first().split(' at ')[0]})")
     if at is None:
         raise FileRefused("the file is empty or has no header row")
-    check_width(src, wide, delim)
+    check_width(src, scanned_lines.wide, delim)
     headers = [f or "" for f in fields]
     params = {
         "csv_path": str(src),
@@ -178,6 +180,10 @@ def open_csv(
     }
     titles = sum(1 for line in lines[:at] if any(_split(line, delim)))
     undecodable = undecodable_rejects(scan, at + 1, delim, len(headers)) if scan else []
+    removed = [r[0] for r in undecodable]
+    # the empty lines below the header, as rows of the file (the parser skips them; later rows keep
+    # their place in the file), and the data lines of the copy the parser reads
+    blank = [_in_file(line - at - 1, removed) for line in scanned_lines.blank if line > at + 1]
     return RawTable(
         path.name,
         path,
@@ -187,7 +193,9 @@ def open_csv(
         headers,
         None,
         parse_rejects=undecodable,
-        removed_rows=[r[0] for r in undecodable],
+        removed_rows=removed,
+        blank_rows=blank,
+        data_lines=scanned_lines.count - at - 1,
         scanned=rescan or scan is not None,
         encoding=enc,
         params=params,
@@ -248,13 +256,16 @@ def materialise(
         key=lambda r: r[0],
     )
     n = con.execute(f"select count(*) from {out}").fetchone()[0]
-    if not parse_rejects:
+    # Empty rows count in the numbering when every line of the copy is a record, a rejected line or
+    # empty; a quoted value spanning lines makes records and lines differ, and records are counted.
+    blank = raw.blank_rows if n + len(rejects) + len(raw.blank_rows) == raw.data_lines else []
+    if not parse_rejects and not blank:
         return replace(raw, rows_read=n, parse_rejects=[], row_number_sql="rowid + 1")
-    # The i-th parsed row is the i-th data row that was not rejected.
+    # The i-th parsed row is the i-th data row that was neither rejected nor empty.
     con.execute(
         f"create or replace table {out}_rej as select row_number - row_number() over "
         "(order by row_number) as shift from (select unnest(?::bigint[]) as row_number)",
-        [[r[0] for r in parse_rejects]],
+        [sorted([r[0] for r in parse_rejects] + blank)],
     )
     return replace(
         raw,

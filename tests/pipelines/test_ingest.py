@@ -331,3 +331,39 @@ def test_row_numbers_follow_the_file_when_duckdb_reads_a_large_csv_in_parallel(t
     assert landed(
         tmp_path / "data", "customers", "count(*)", "_row_number <> cast(substr(customer_id, 2) as bigint)"
     ) == [(0,)]
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+def test_an_empty_line_keeps_the_place_of_the_rows_below_it(tmp_path, end):
+    # data rows counted from the header: T1 row 1, empty rows 2 and 3, T2 row 4 (too few fields),
+    # T3 row 5 (a bad visit_count): as a spreadsheet shows the file, and as a workbook's rows count
+    lines = [
+        "ticket_id,customer_id,ticket_type,reported_at,visit_count",
+        "T1,C1,repair,2024-11-01 08:00,1",
+        "",
+        "",
+        "T2,C1,repair",
+        "T3,C1,repair,2024-11-01 08:00,x",
+        "T4,C1,repair,2024-11-01 08:00,1",
+    ]
+    path = write(tmp_path / "tickets.csv", end.join(lines) + end)
+    (r,) = ingest.run([path], SETTINGS, tmp_path / "data").files
+    assert (r.rows_read, r.rows_accepted, r.rows_rejected) == (4, 2, 2)
+    assert [(row, key, col) for row, key, col, _, _ in rejects(tmp_path / "data")] == [
+        (4, None, None),
+        (5, "T3", "visit_count"),
+    ]
+    assert landed(tmp_path / "data", "tickets", "ticket_id, _row_number") == [("T1", 1), ("T4", 6)]
+
+
+def test_rows_are_counted_as_records_when_a_quoted_value_spans_lines(tmp_path):
+    # a quoted value with an empty line inside: lines and records differ, and rows count records
+    text = (
+        "ticket_id,customer_id,ticket_type,reported_at,visit_count,fault_description\n"
+        'T1,C1,repair,2024-11-01 08:00,1,"noise\n\nat start"\n'
+        "T2,C1,repair,2024-11-01 08:00,x,\n"
+    )
+    path = write(tmp_path / "tickets.csv", text)
+    (r,) = ingest.run([path], SETTINGS, tmp_path / "data").files
+    assert (r.rows_read, r.rows_accepted) == (2, 1)
+    assert [(row, key) for row, key, *_ in rejects(tmp_path / "data")] == [(2, "T2")]

@@ -34,8 +34,9 @@ if this.empty:
 st.subheader(assessed.quarter)
 
 # ---- cards: the composite and the weighted KPIs, each with its verdict and the change vs the quarter before.
-# The composite is the organisation's: a viewer scoped to departments sees only their KPIs (SPEC §9).
-whole = f.scope is None or f.scope.departments is None
+# The composite is the organisation's: a viewer scoped to departments, or an owner-department filter,
+# sees only those departments' KPIs (SPEC §9).
+whole = f.organisation_wide
 comp = ui.composite(this)
 prev_comp = ui.composite(prev) if not prev.empty else None
 weighted = settings[settings["weight"] > 0].sort_values("sort_order")
@@ -43,6 +44,8 @@ cols = st.columns(int(whole) + len(weighted))
 if whole:
     with cols[0]:
         ui.kpi_card(t("composite"), comp, prev_comp, None if comp["complete"] else "⚠ " + t("incomplete"))
+else:
+    st.caption(t("no_composite"))
 for col, (_, s) in zip(cols[int(whole) :], weighted.iterrows(), strict=True):
     with col:
         row, before = this[this["kpi"] == s["kpi"]], prev[prev["kpi"] == s["kpi"]]

@@ -35,6 +35,12 @@ class Filters:
         """A record dimension (not the owner department, which selects KPIs) is filtered."""
         return any(values for dim, values in self.dims if dim in DIMENSIONS)
 
+    @property
+    def organisation_wide(self) -> bool:
+        """Every KPI is in view: neither the viewer's scope nor the owner-department filter narrows
+        them to some departments. The composite is the organisation's and is shown only then."""
+        return (self.scope is None or self.scope.departments is None) and not self.dim(OWNER)
+
     def without(self, name: str) -> Filters:
         """The same selection with dimension `name` not filtered."""
         return replace(self, dims=tuple((d, v) for d, v in self.dims if d != name))

@@ -8,13 +8,14 @@ import streamlit as st
 
 from dashboard.data import connection
 from dashboard.data.connection import CACHE
-from dashboard.data.filters import DIMENSIONS, KPI_DIMENSIONS, Filters, where
+from dashboard.data.filters import DIMENSIONS, KPI_DIMENSIONS, OWNER, Filters, where
 
 
 @st.cache_data(**CACHE)
 def kpi_settings(ident: tuple, f: Filters) -> pd.DataFrame:
-    """The configured KPIs the viewer's scope holds (a department manager: those their departments own)."""
-    clause, params = where(f, "settings_kpi", month=None, dims=())
+    """The configured KPIs the viewer's scope holds (a department manager: those their departments
+    own) and the owner-department filter selects."""
+    clause, params = where(f, "settings_kpi", month=None, dims=(OWNER,))
     return connection.run(ident, f"select * from settings_kpi where {clause} order by sort_order", params)
 
 

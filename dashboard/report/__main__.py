@@ -17,7 +17,9 @@ import os
 import sys
 from pathlib import Path
 
-DIMENSIONS = ("region", "service_center", "product_line", "customer_tier", "channel")  # dashboard.data's
+# dashboard.data's KPI_DIMENSIONS (not imported: --help answers without loading Streamlit); the owner
+# department selects the KPIs that department owns, as the sidebar's filter does
+DIMENSIONS = ("owner_department", "region", "service_center", "product_line", "customer_tier", "channel")
 
 
 def _quiet_streamlit() -> None:

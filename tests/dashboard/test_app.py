@@ -123,3 +123,17 @@ def test_the_composite_by_quarter_draws_quarters_not_judged_hollow_and_unjoined(
     assert [s if s == "circle-open" else None for s in points["marker"]["symbol"]] == expected
     assert [y is None for y in line["y"]] == [n < 30 for _, n in quarters]
     assert "not judged" in json.dumps(points["customdata"])
+
+
+def test_the_owner_department_filter_shows_that_departments_kpis_without_the_composite(demo_data):
+    at = ui.run_page(ui.SCRIPTS["overview"], lang="en", dim_owner_department=["技术部"])
+    owned = ui.query(
+        demo_data,
+        "select name_en, weight from settings_kpi where owner_department = '技术部' order by 2 desc, sort_order",
+    )
+    # the cards: the department's weighted KPIs, no composite (it is the organisation's)
+    assert [m.label for m in at.metric] == [name for name, weight in owned if weight > 0]
+    assert any("it is not given when the KPIs in view are some departments'" in c.value for c in at.caption)
+    table = ui.table(at, "KPI", "Owner department")
+    assert sorted(table["KPI"]) == sorted(name for name, _ in owned)
+    assert not [c for c in ui.charts(at) if c["layout"]["title"]["text"].startswith("Composite")]

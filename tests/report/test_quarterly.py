@@ -189,3 +189,18 @@ def test_a_quarter_not_over_at_the_as_of_time_says_so(demo_data):
     assert "The quarter is not over: figures as of 2026-11-01 00:00" in under_way.pages[1].extract_text()
     over = pypdf.PdfReader(io.BytesIO(quarterly_report("2026Q3", "pdf", "en", data=demo_data)))
     assert "The quarter is not over" not in over.pages[1].extract_text()
+
+
+def test_an_owner_department_filter_gives_that_departments_kpis_and_no_composite(demo_data, report):
+    # the composite is the organisation's (SPEC §9): under the owner-department filter the report
+    # shows the department's KPIs only, says why there is no composite, and draws no composite chart
+    owned = query(demo_data, "select name_en from settings_kpi where owner_department = '技术部' order by sort_order")
+    others = query(demo_data, "select name_en from settings_kpi where owner_department <> '技术部' order by sort_order")
+    f = Filters(dims=(("owner_department", ("技术部",)),))
+    for fmt, extract in (("pdf", pdf_text), ("pptx", pptx_text)):
+        text = extract(report(fmt, "en", f))
+        assert "Owner department (KPIs): 技术部" in text
+        assert "it is not given when the KPIs in view are some departments'" in re.sub(r"\s+", " ", text)
+        assert COMPOSITE["en"] not in text and "Composite service satisfaction by quarter" not in text
+        assert all(re.search(cells(name), text) for (name,) in owned)
+        assert not any(re.search(cells(name), text) for (name,) in others), fmt

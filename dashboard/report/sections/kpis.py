@@ -25,45 +25,51 @@ def _tally(verdicts: pd.Series) -> dict:
 
 
 def summary_section(fig: Figures) -> Section:
-    comp = fig.composite
+    """The composite (when every KPI is in view: it is the organisation's) and the weighted KPIs of the
+    quarter, with their verdicts and changes."""
+    comp, whole = fig.composite, fig.filters.organisation_wide
     s = Section(t("rpt_sec_summary"))
     as_of = pd.Timestamp(fig.meta["as_of"])
     if as_of < pd.Timestamp(add_months(fig.end, 1)):  # the quarter ends after the as-of time
         s.add(Text(t("rpt_partial_quarter", as_of=fmt.minute(as_of)), "alert"))
-    s.add(
-        Text(
-            t(
-                "rpt_composite_line",
-                rate=fmt.pct(comp["rate"]),
-                target=fmt.pct(comp["target"], 0),
-                low=fmt.pct(comp["ci_low"]),
-                high=fmt.pct(comp["ci_high"]),
-                verdict=verdict(comp),
-            ),
-            {"met": "good", "significant_miss": "alert"}.get(comp["verdict"], "body"),
+    if whole:
+        s.add(
+            Text(
+                t(
+                    "rpt_composite_line",
+                    rate=fmt.pct(comp["rate"]),
+                    target=fmt.pct(comp["target"], 0),
+                    low=fmt.pct(comp["ci_low"]),
+                    high=fmt.pct(comp["ci_high"]),
+                    verdict=verdict(comp),
+                ),
+                {"met": "good", "significant_miss": "alert"}.get(comp["verdict"], "body"),
+            )
         )
-    )
-    if not comp["complete"]:
-        names = ("、" if lang() == "zh" else ", ").join(fmt.kpi_name(r) for r in comp["missing"]) or "—"
-        s.add(Text("! " + t("rpt_incomplete", names=names), "alert"))
-    comp_change = ui.change(comp, comp.get("prev"))
-    if not ui.missing(comp_change["diff"]):
-        s.add(Text(t("rpt_composite_change", prev=fig.prev_quarter, change=change(comp_change))))
+        if not comp["complete"]:
+            names = ("、" if lang() == "zh" else ", ").join(fmt.kpi_name(r) for r in comp["missing"]) or "—"
+            s.add(Text("! " + t("rpt_incomplete", names=names), "alert"))
+        comp_change = ui.change(comp, comp.get("prev"))
+        if not ui.missing(comp_change["diff"]):
+            s.add(Text(t("rpt_composite_change", prev=fig.prev_quarter, change=change(comp_change))))
+    else:
+        s.add(Text(t("no_composite"), "note"))
     weighted = fig.kpis[fig.kpis["weight"] > 0]
     s.add(Text(t("rpt_summary_counts", total=len(weighted), **_tally(weighted["verdict"]))))
-    comp_name = t("composite") + ("" if comp["complete"] else " " + t("rpt_incomplete_mark"))
-    rows = [
-        [
-            comp_name,
-            fmt.pct(comp["rate"]),
-            "≥ " + fmt.pct(comp["target"], 0),
-            fmt.interval(comp["ci_low"], comp["ci_high"]),
-            "—",
-            "100%",
-            verdict(comp),
-            change(comp_change),
-        ]
-    ]
+    rows = []
+    if whole:
+        rows.append(
+            [
+                t("composite") + ("" if comp["complete"] else " " + t("rpt_incomplete_mark")),
+                fmt.pct(comp["rate"]),
+                "≥ " + fmt.pct(comp["target"], 0),
+                fmt.interval(comp["ci_low"], comp["ci_high"]),
+                "—",
+                "100%",
+                verdict(comp),
+                change(comp_change),
+            ]
+        )
     for _, r in weighted.iterrows():
         rows.append(
             [
@@ -77,36 +83,37 @@ def summary_section(fig: Figures) -> Section:
                 change(r),
             ]
         )
-    s.add(
-        Table(
-            [t("kpi"), t("rate"), t("target"), t("ci"), t("n"), t("weight"), t("rpt_verdict"), t("rpt_change")],
-            rows,
-            [2.4, 1.0, 0.9, 1.9, 1.1, 0.8, 3.1, 3.0],
-            "LRRRRRLL",
-            title=t("rpt_weighted_kpis"),
-            strong={0},
+    if rows:
+        s.add(
+            Table(
+                [t("kpi"), t("rate"), t("target"), t("ci"), t("n"), t("weight"), t("rpt_verdict"), t("rpt_change")],
+                rows,
+                [2.5, 1.0, 0.9, 1.9, 1.1, 0.9, 2.9, 2.9],
+                "LRRRRRLL",
+                title=t("rpt_weighted_kpis" if whole else "rpt_weighted_kpis_in_view"),
+                strong={0} if whole else set(),
+            )
         )
-    )
     s.add(Text(t("rpt_stat_note", alpha=fig.settings.significance, small_n=fig.settings.small_n), "note"))
-    series = fig.composite_series
-    s.add(
-        Chart(
-            charts.target_line(
-                series,
-                comp["target"],
-                rate_labels(
-                    title=t("rpt_composite_by_quarter"),
-                    period=t("quarter"),
-                    x_title=t("quarter"),
-                    y_title=t("rate"),
-                    n=t("ov_smallest_n"),
-                    small_n=t("ov_small_n_quarter", n=fig.settings.small_n),
+    if whole:
+        s.add(
+            Chart(
+                charts.target_line(
+                    fig.composite_series,
+                    comp["target"],
+                    rate_labels(
+                        title=t("rpt_composite_by_quarter"),
+                        period=t("quarter"),
+                        x_title=t("quarter"),
+                        y_title=t("rate"),
+                        n=t("ov_smallest_n"),
+                        small_n=t("ov_small_n_quarter", n=fig.settings.small_n),
+                    ),
+                    min_n=fig.settings.small_n,
                 ),
-                min_n=fig.settings.small_n,
-            ),
-            height=380,
+                height=380,
+            )
         )
-    )
     return s
 
 

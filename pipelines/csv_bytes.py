@@ -22,17 +22,19 @@ MAX_LINE = 1 << 20  # a CSV line longer than this (in bytes) refuses its file (S
 def detect_encoding(path: Path, head: int = 1 << 16) -> str:
     """'utf-8-sig' when a BOM is present, 'utf-8' when the head of the file decodes as UTF-8, else
     'gbk'. Invalid UTF-8 further on is caught by DuckDB's reader, and the file is then scanned line
-    by line (`_scan`). A UTF-16 file (its byte-order mark, or a NUL byte in every other place) is
-    refused: neither its lines nor its fields can be told in UTF-8 or GBK."""
+    by line (`_scan`). A UTF-16 file — Excel's "Unicode Text" export, tab-separated — is told by its
+    byte-order mark ('utf-16'), or without one by a NUL byte in every other place ('utf-16-le' when
+    the NULs follow the ASCII bytes, else 'utf-16-be'); it is read through a UTF-8 copy."""
     with open(path, "rb") as fh:
         start = fh.read(head)
     if start.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise FileRefused("looks like UTF-16 (byte-order mark): save it as UTF-8 or GBK")
+        return "utf-16"
     pairs = start[: len(start) // 2 * 2]
-    if len(pairs) >= 8 and max(pairs[0::2].count(0), pairs[1::2].count(0)) * 4 >= len(pairs):
-        raise FileRefused("looks like UTF-16 (a NUL byte in every other place): save it as UTF-8 or GBK")
+    even, odd = pairs[0::2].count(0), pairs[1::2].count(0)
+    if len(pairs) >= 8 and max(even, odd) * 4 >= len(pairs):
+        return "utf-16-le" if odd >= even else "utf-16-be"
     try:
         codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
         return "utf-8"
@@ -58,7 +60,7 @@ SCAN_KEEP = 100_000  # a scan stops after this many undecodable lines: the file 
 
 
 def encoding_name(enc: str) -> str:
-    return ENCODING_NAMES.get(enc, enc)
+    return ENCODING_NAMES.get(enc) or enc.upper()
 
 
 @dataclass

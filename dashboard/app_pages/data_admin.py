@@ -31,7 +31,10 @@ if not admin:
     st.info(t("upload_admin_only"))
 else:
     files = st.file_uploader(
-        t("upload_help"), type=["csv", "xlsx", "parquet"], accept_multiple_files=True, key="upload_files"
+        t("upload_help"),
+        type=sorted(suffix.lstrip(".") for suffix in ingest.SUPPORTED),  # what `load` reads, one declaration
+        accept_multiple_files=True,
+        key="upload_files",
     )
     if files and st.button(t("upload_load"), type="primary", key="upload_go"):
         bar = st.progress(0.0, text=t("upload_reading"))

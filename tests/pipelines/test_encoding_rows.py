@@ -1,6 +1,6 @@
 """SPEC §3: an undecodable byte sequence rejects the row that holds it, naming its field and showing the
 bad bytes as hex; the other rows load with their own row numbers. A file most of whose lines do not
-decode, or that is UTF-16, is refused whole with one line naming the encodings tried."""
+decode is refused whole with one line naming the encodings tried; a UTF-16 file is read."""
 
 import pytest
 
@@ -113,18 +113,24 @@ def test_a_gbk_file_with_one_sequence_invalid_in_gbk_rejects_that_row(tmp_path):
     ]
 
 
-@pytest.mark.parametrize(
-    "codec,message",
-    [
-        ("utf-16", "looks like UTF-16 (byte-order mark): save it as UTF-8 or GBK"),
-        ("utf-16-le", "looks like UTF-16 (a NUL byte in every other place): save it as UTF-8 or GBK"),
-    ],
-)
-def test_a_utf16_file_is_refused_naming_utf16(tmp_path, codec, message):
+def test_excels_unicode_text_export_utf16_with_tabs_is_read(tmp_path):
+    # Excel's "Unicode Text (*.txt)": UTF-16 LE with a byte-order mark, tab-separated, CR LF
+    f = tmp_path / "工单.txt"
+    text = "工单号\t客户编号\t服务类型\t报修时间\t上门次数\r\nT1\t华东机械\trepair\t2026-10-05 10:00\t1\r\nT2\tC2\trepair\t2026-10-06 11:30\tx\r\n"
+    f.write_bytes(text.encode("utf-16"))
+    result = ingest.run([f], SETTINGS, tmp_path / "data")
+    assert summary(result)[:5] == ("loaded", "utf-16", 2, 1, 1)
+    assert landed(tmp_path / "data", "tickets", "ticket_id, customer_id, visit_count") == [("T1", "华东机械", 1)]
+    assert [(r[0], r[1], r[2]) for r in rejects(tmp_path / "data")] == [(2, "T2", "visit_count")]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_file_without_a_byte_order_mark_is_told_by_its_nul_bytes(tmp_path, codec):
     f = tmp_path / "tickets.csv"
-    f.write_bytes((HEADER + row(1)).decode().encode(codec))
-    assert refused(tmp_path, f) == message
-    assert ingest.run([f], SETTINGS, tmp_path / "data", commit=False).files[0].message == message
+    f.write_bytes((HEADER + row(1) + row(2)).decode().encode(codec))
+    result = ingest.run([f], SETTINGS, tmp_path / "data")
+    assert summary(result)[:5] == ("loaded", codec, 2, 2, 0)
+    assert landed(tmp_path / "data", "tickets", "ticket_id") == [("T1",), ("T2",)]
 
 
 def test_a_file_most_of_whose_lines_do_not_decode_is_refused_naming_both_encodings(tmp_path):

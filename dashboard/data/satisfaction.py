@@ -149,8 +149,8 @@ def _survey_response_times(run, f: Filters) -> pd.DataFrame:
 
 def _dissatisfied_responses(run, f: Filters, limit: int) -> pd.DataFrame:
     # one row per customer: the latest `limit` customers by their latest dissatisfied response, each
-    # shown with that one response whole (ties by response id) and their count and lowest overall.
-    # (arg_max per field would skip a field's nulls and mix responses: the comment of an older one.)
+    # shown with that one response whole (ties by response id; found by its id, then joined) and their
+    # count and lowest overall. (arg_max per field would skip a field's nulls and mix responses.)
     fields = (
         "survey_type",
         "customer_name",
@@ -170,30 +170,22 @@ def _dissatisfied_responses(run, f: Filters, limit: int) -> pd.DataFrame:
     clause, params = where(f, "survey_responses", dims=SURVEY_DIMS)
     return run(
         f"""
-        with dissatisfied as (
-            select * from survey_responses where {clause} and not is_satisfied
-        ),
-
-        customers as (
+        with customers as (
             select
                 customer_id,
                 max(responded_at) as responded_at,
                 count(*) as responses,
-                min(overall) as overall
-            from dissatisfied group by customer_id
+                min(overall) as overall,
+                arg_max(response_id, (responded_at, response_id)) as latest_id
+            from survey_responses where {clause} and not is_satisfied
+            group by customer_id
             order by responded_at desc, customer_id limit ?
-        ),
-
-        latest as (
-            select * from dissatisfied
-            where customer_id in (select customers.customer_id from customers)
-            qualify row_number() over (partition by customer_id order by responded_at desc, response_id desc) = 1
         )
 
         select
             customers.responded_at, customers.customer_id, customers.responses, customers.overall,
             latest.overall as latest_overall, {picked}
-        from customers inner join latest on customers.customer_id = latest.customer_id
+        from customers inner join survey_responses as latest on customers.latest_id = latest.response_id
         order by customers.responded_at desc, customers.customer_id""",
         params + [limit],
     ).pipe(masked, f.scope)

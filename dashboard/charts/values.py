@@ -99,10 +99,13 @@ def lines(
     series: str | None = None,
     n: str | None = None,
     y_range: tuple[float, float] | None = None,
+    min_n: int | None = None,
 ) -> go.Figure:
     """Plain lines with markers (e.g. the CSI, 0-100, by month and survey type): one line per value
     of ``series`` in order of first appearance; ``n`` shown in the hover; optional fixed ``y_range``.
-    Labels: title, subtitle, x_title, y_title (optional); keys ``x`` and ``y`` (the column names), n."""
+    With ``min_n`` (and ``n``), a point on fewer than min_n is hollow and the line does not pass
+    through it. Labels: title, subtitle, x_title, y_title (optional); keys ``x`` and ``y`` (the column
+    names), n."""
     if df.empty:
         return no_data(labels)
     fig = go.Figure()
@@ -111,16 +114,32 @@ def lines(
         hover = f"{label_text(labels, x)}: %{{x}}<br>{label_text(labels, y)}: %{{y:,.1f}}"
         if n:
             hover += f"<br>{label_text(labels, 'n')}: %{{customdata:,.0f}}"
+        values, colour = floats(g[y]), PALETTE[i % len(PALETTE)]
+        counts = floats(g[n]) if n else None
+        small = [c < min_n for c in counts] if min_n and counts is not None else [False] * len(values)
         fig.add_scatter(
             x=escs(g[x]),
-            y=floats(g[y]),
+            y=[None if sm else v for v, sm in zip(values, small, strict=True)],
             mode="lines+markers",
             name=label_text(labels, y) if name is None else esc(str(name)),
-            line={"color": PALETTE[i % len(PALETTE)], "width": 2},
+            legendgroup=f"series_{i}",
+            line={"color": colour, "width": 2},
             marker={"size": 8},
-            customdata=floats(g[n]) if n else None,
+            customdata=counts,
             hovertemplate=hover + "<extra>%{fullData.name}</extra>",
         )
+        if any(small):  # the points on few responses: hollow, on their own
+            fig.add_scatter(
+                x=[v for v, sm in zip(escs(g[x]), small, strict=True) if sm],
+                y=[v for v, sm in zip(values, small, strict=True) if sm],
+                mode="markers",
+                name=label_text(labels, y) if name is None else esc(str(name)),
+                legendgroup=f"series_{i}",
+                showlegend=False,
+                marker={"size": 8, "symbol": "circle-open", "color": colour},
+                customdata=[c for c, sm in zip(counts, small, strict=True) if sm],
+                hovertemplate=hover + "<extra>%{fullData.name}</extra>",
+            )
     if is_category(df[x]):
         fig.update_xaxes(type="category")
     if y_range:

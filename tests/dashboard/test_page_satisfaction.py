@@ -248,3 +248,20 @@ def test_each_customer_to_call_back_is_shown_with_their_latest_response_whole(da
     for row in shown.itertuples():
         values = [None if pd.isna(v) else v for v in (row.response_id, row.comment, row.nps, row.ticket_id)]
         assert (*values, row.latest_overall) == latest[row.customer_id]
+
+
+def test_the_csi_of_a_month_with_few_scored_responses_is_a_hollow_point_off_the_line(data_dir):
+    at = ui.run_page(PAGE, lang="en")
+    f = at.session_state["filters"]
+    (chart,) = [c for c in ui.charts(at) if c["layout"]["title"]["text"].startswith("CSI by month")]
+    few = ui.query(
+        data_dir,
+        "select strftime(month, '%Y-%m'), csi from csi_monthly where survey_type = 'periodic' "
+        "and scored_responses < 30 and month between ? and ? order by month",
+        [f.start, f.end],
+    )
+    assert few, "the demo has months with few periodic responses"
+    line, hollow = [tr for tr in chart["data"] if tr["name"] == "Periodic"]
+    assert hollow["marker"]["symbol"] == "circle-open"
+    assert list(zip(hollow["x"], hollow["y"], strict=True)) == [(m, pytest.approx(c)) for m, c in few]
+    assert all(line["y"][line["x"].index(m)] is None for m, _ in few)

@@ -79,6 +79,7 @@ def draw(view: dict, f) -> None:
                 series="survey",
                 n="scored_responses",
                 y_range=(0, 100),
+                min_n=ui.SETTINGS.small_n,
             ),
             key="sat_csi_chart",
         )

@@ -79,6 +79,16 @@ def target_line(
         ]
         colour = PALETTE[i % len(PALETTE)]
         line_y = np.where(small, np.nan, rate)
+        interval = {  # the 95% interval as error bars
+            "type": "data",
+            "symmetric": False,
+            "array": (hi - rate).tolist(),
+            "arrayminus": (rate - lo).tolist(),
+            "thickness": 1.2,
+            "width": 4,
+            "color": colour,
+        }
+        customdata = list(zip(counts.tolist(), lo.tolist(), hi.tolist(), status, strict=True))
         fig.add_scatter(
             x=escs(g[x]),
             y=line_y.tolist(),
@@ -92,18 +102,8 @@ def target_line(
                 "symbol": [MET_SYMBOL if ok else MISSED_SYMBOL for ok in is_met],
                 "color": [colour if ok or series else VERMILLION for ok in is_met],
             },
-            error_y=None
-            if min_n
-            else {
-                "type": "data",
-                "symmetric": False,
-                "array": (hi - rate).tolist(),
-                "arrayminus": (rate - lo).tolist(),
-                "thickness": 1.2,
-                "width": 4,
-                "color": colour,
-            },
-            customdata=list(zip(counts.tolist(), lo.tolist(), hi.tolist(), status, strict=True)),
+            error_y=None if min_n else interval,
+            customdata=customdata,
             hovertemplate=rate_hover(labels, "period"),
             hoverinfo="skip" if min_n else None,
         )
@@ -127,16 +127,8 @@ def target_line(
                         for ok, sm in zip(is_met, small, strict=True)
                     ],
                 },
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": (hi - rate).tolist(),
-                    "arrayminus": (rate - lo).tolist(),
-                    "thickness": 1.2,
-                    "width": 4,
-                    "color": colour,
-                },
-                customdata=list(zip(counts.tolist(), lo.tolist(), hi.tolist(), status, strict=True)),
+                error_y=interval,
+                customdata=customdata,
                 hovertemplate=rate_hover(labels, "period"),
             )
     for i, (name, colour) in enumerate(legend):  # each series as a plain line in the legend

@@ -70,29 +70,31 @@ def periods(ident: tuple, scope: Scope | None) -> pd.DataFrame:
     return connection.run(ident, f"select distinct month, quarter from kpi_cube where {where} order by month", params)
 
 
+def _options(f: Filters, dims: tuple[str, ...]) -> tuple[str, list]:
+    """One statement answering (d, v): the values v each filter dims[d] can take under `f`, its own
+    filter left out, among the KPI events of the period; a branch per filter."""
+    branches, params = [], []
+    for i, dim in enumerate(dims):
+        assert dim in KPI_DIMENSIONS
+        clause, p = where(f.without(dim), "kpi_cube", dims=KPI_DIMENSIONS)
+        branches.append(f"select distinct {i} as d, {dim} as v from kpi_cube where {clause} and {dim} is not null")
+        params += p
+    return " union all ".join(branches) + " order by d, v", params
+
+
 @st.cache_data(**CACHE)
 def dimension_options(ident: tuple, f: Filters, dim: str) -> list[str]:
     """The values sidebar filter `dim` (the owner department or a record dimension) can take under
     the selection `f`, its own filter left out: those present among the KPI events of the period."""
-    assert dim in KPI_DIMENSIONS
-    clause, params = where(f.without(dim), "kpi_cube", dims=KPI_DIMENSIONS)
-    df = connection.run(
-        ident, f"select distinct {dim} as v from kpi_cube where {clause} and {dim} is not null order by v", params
-    )
-    return df["v"].tolist()
+    return connection.run(ident, *_options(f, (dim,)))["v"].tolist()
 
 
 @st.cache_data(**CACHE)
 def dimension_values(ident: tuple, f: Filters) -> dict[str, list[str]]:
     """dimension_options of every sidebar filter under the others (SPEC §7), within the viewer's scope
     (a department manager is not offered another department's values): no filter offers a value that
-    would empty the selection. One statement, a branch per filter."""
-    branches, params = [], []
-    for i, dim in enumerate(KPI_DIMENSIONS):
-        clause, p = where(f.without(dim), "kpi_cube", dims=KPI_DIMENSIONS)
-        branches.append(f"select distinct {i} as d, {dim} as v from kpi_cube where {clause} and {dim} is not null")
-        params += p
-    df = connection.run(ident, " union all ".join(branches) + " order by d, v", params)
+    would empty the selection. One statement for all."""
+    df = connection.run(ident, *_options(f, KPI_DIMENSIONS))
     return {dim: df.loc[df["d"] == i, "v"].tolist() for i, dim in enumerate(KPI_DIMENSIONS)}
 
 
